@@ -1,0 +1,15 @@
+"""The container's entry point: GitHub's runner starts this with INPUT_* and GITHUB_* set."""
+
+import os
+import sys
+from pathlib import Path
+
+# Found by absolute path, so it works whatever the working directory (the runner uses
+# /github/workspace) and whether or not the package is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+
+from rootly_incident_action.main import run
+from rootly_incident_action.runner import ActionsRunner
+
+if __name__ == "__main__":
+    sys.exit(run(ActionsRunner(os.environ), os.environ))

@@ -1,0 +1,68 @@
+"""The command line: the same settings as the action's inputs, as `--flags`.
+
+Used to try the action locally and to declare incidents from CI systems other than
+GitHub Actions. The token is best passed as ROOTLY_API_TOKEN so it stays out of
+shell history and process listings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .inputs import INPUT_DEFAULTS
+from .runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
+
+_SWITCHES = frozenset(
+    name for name, default in INPUT_DEFAULTS.items() if default in ("true", "false")
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rootly_incident_action",
+        description="Declare a Rootly incident. Every option matches an input of the "
+        "GitHub Action of the same name; see the README for what each accepts.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    for name, default in INPUT_DEFAULTS.items():
+        shown = f" (default: {default})" if default else ""
+        if name in _SWITCHES:
+            parser.add_argument(
+                f"--{name}", nargs="?", const="true", metavar="true|false", help=f"{shown}"
+            )
+        elif name == "api-token":
+            parser.add_argument("--api-token", help="Rootly API token (default: $ROOTLY_API_TOKEN)")
+        else:
+            parser.add_argument(f"--{name}", metavar="VALUE", help=shown or None)
+    parser.add_argument(
+        "--summary-file", metavar="PATH", help="also write the Markdown summary to this file"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> int:
+    from .main import run
+
+    environ = dict(os.environ if environ is None else environ)
+    options = vars(build_parser().parse_args(argv))
+    inputs = {
+        name: value
+        for name in INPUT_DEFAULTS
+        if (value := options.get(name.replace("-", "_"))) is not None
+    }
+    inputs.setdefault("api-token", environ.get("ROOTLY_API_TOKEN", ""))
+    runner: Runner
+    if running_in_actions(environ) and not options["summary_file"]:
+        # Called from a `run:` step: speak the runner's protocol, annotations and all.
+        runner = ActionsRunner({**environ, **_as_input_variables(inputs)})
+    else:
+        runner = ConsoleRunner(inputs, sys.stdout, sys.stderr, options["summary_file"])
+    return run(runner, environ)
+
+
+def _as_input_variables(inputs: dict[str, str]) -> dict[str, str]:
+    return {f"INPUT_{name.upper()}": value for name, value in inputs.items()}

@@ -1,0 +1,172 @@
+"""Turns inputs and run context into the incident to create. Pure: no I/O, no network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .context import RunContext
+from .inputs import ActionInputs
+from .references import Reference
+
+# Which create attribute each reference-list input fills.
+REFERENCE_ATTRIBUTES: dict[str, str] = {
+    "incident-types": "incident_type_ids",
+    "services": "service_ids",
+    "functionalities": "functionality_ids",
+    "environments": "environment_ids",
+    "teams": "group_ids",  # Rootly's API calls teams "groups"
+    "causes": "cause_ids",
+}
+
+# Labels added from the run context (switched off by `context-labels: false`).
+CONTEXT_LABEL_KEYS = (
+    "github_repository",
+    "github_workflow",
+    "github_run_id",
+    "github_run_attempt",
+    "github_sha",
+    "github_ref",
+)
+
+FALLBACK_TITLE = "Incident declared from CI"
+
+
+class IncidentDraft(BaseModel):
+    """The incident as it will be sent, before references are checked by Rootly."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    summary: str
+    severity: Reference | None
+    references: dict[str, tuple[Reference, ...]]
+    private: bool
+    test: bool
+    parent_incident: Reference | None
+    notify_emails: tuple[str, ...]
+    alert_ids: tuple[str, ...]
+    labels: dict[str, str]
+    slack_channel_name: str | None
+    timestamps: dict[str, str]
+
+    def attributes(self) -> dict[str, Any]:
+        """The `attributes` object of Rootly's `new_incident` body; empty fields left out."""
+        attributes: dict[str, Any] = {"title": self.title}
+        if self.summary:
+            attributes["summary"] = self.summary
+        if self.test:
+            attributes["kind"] = "test"
+        if self.private:
+            # Only ever sent as true: Rootly cannot make a private incident public again.
+            attributes["private"] = True
+        if self.severity:
+            attributes["severity_id"] = self.severity.text
+        for input_name, attribute in REFERENCE_ATTRIBUTES.items():
+            entries = self.references.get(input_name, ())
+            if entries:
+                attributes[attribute] = [entry.text for entry in entries]
+        if self.parent_incident:
+            attributes["parent_incident_id"] = self.parent_incident.text
+        if self.notify_emails:
+            attributes["notify_emails"] = list(self.notify_emails)
+        if self.alert_ids:
+            attributes["alert_ids"] = list(self.alert_ids)
+        if self.labels:
+            attributes["labels"] = dict(self.labels)
+        if self.slack_channel_name:
+            attributes["slack_channel_name"] = self.slack_channel_name
+        for input_name, stamp in self.timestamps.items():
+            attributes[input_name.replace("-", "_")] = stamp
+        return attributes
+
+    def request_body(self) -> dict[str, Any]:
+        """The JSON:API envelope for POST /v1/incidents."""
+        return {"data": {"type": "incidents", "attributes": self.attributes()}}
+
+
+def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
+    labels = context_labels(context) if inputs.context_labels else {}
+    labels.update(inputs.labels)  # what the user wrote wins over what we derive
+    summary = inputs.summary or ""
+    if inputs.context_summary and context.in_workflow:
+        block = context_block(context)
+        summary = f"{summary}\n\n{block}" if summary else block
+    return IncidentDraft(
+        title=inputs.title or default_title(context),
+        summary=summary,
+        severity=inputs.severity,
+        references={name: inputs.references_for(name) for name in REFERENCE_ATTRIBUTES},
+        private=inputs.private,
+        test=inputs.test_incident,
+        parent_incident=inputs.parent_incident,
+        notify_emails=inputs.notify_emails,
+        alert_ids=inputs.alert_ids,
+        labels=labels,
+        slack_channel_name=inputs.slack_channel_name,
+        timestamps=inputs.timestamps,
+    )
+
+
+def default_title(context: RunContext) -> str:
+    """`Deploy failed in acme/shop on main`, with whatever parts the context has."""
+    if not context.repository:
+        return FALLBACK_TITLE
+    workflow = f"Workflow {context.workflow!r}" if context.workflow else "A workflow"
+    where = context.repository + (f" on {context.ref_name}" if context.ref_name else "")
+    return f"{workflow} failed in {where}"
+
+
+def context_block(context: RunContext) -> str:
+    """Markdown lines that tie the incident to the run, the commit and the pull request."""
+    lines = ["**Declared from GitHub Actions**", ""]
+
+    def add(label: str, value: str) -> None:
+        if value:
+            lines.append(f"- {label}: {value}")
+
+    add("Repository", _link(context.repository, context.repository_url))
+    add("Ref", f"`{context.ref}`" if context.ref else "")
+    add("Commit", _link(f"`{context.short_sha}`", context.commit_url) if context.sha else "")
+    add("Workflow", " / ".join(part for part in (context.workflow, context.job) if part))
+    attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
+    add("Run", _link(f"#{context.run_id}", context.run_url) + attempt)
+    add("Actor", context.actor)
+    add("Event", context.event_name)
+    if context.pull_request:
+        pull = context.pull_request
+        text = f"#{pull.number}" + (f" {pull.title}" if pull.title else "")
+        add("Pull request", _link(text, context.pull_request_url))
+    return "\n".join(lines)
+
+
+def context_labels(context: RunContext) -> dict[str, str]:
+    values = (
+        context.repository,
+        context.workflow,
+        context.run_id,
+        context.run_attempt,
+        context.sha,
+        context.ref,
+    )
+    return {key: value for key, value in zip(CONTEXT_LABEL_KEYS, values, strict=True) if value}
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{text}]({url})" if url else text
+
+
+def describe_references(draft: IncidentDraft) -> str:
+    """`severity=sev-1; services=a, b` for the inputs that named catalog entries."""
+    parts = []
+    if draft.severity:
+        parts.append(f"severity={draft.severity.text}")
+    for input_name, entries in draft.references.items():
+        if entries:
+            parts.append(f"{input_name}={', '.join(entry.text for entry in entries)}")
+    if draft.parent_incident:
+        parts.append(f"parent-incident-id={draft.parent_incident.text}")
+    if draft.alert_ids:
+        parts.append(f"alert-ids={', '.join(draft.alert_ids)}")
+    return "; ".join(parts) or "(none)"

@@ -1,0 +1,197 @@
+"""The action's inputs: names, defaults, and parsing into one validated model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from . import parsing
+from .errors import InvalidInput, InvalidInputs
+from .references import Reference
+
+DEFAULT_API_URL = "https://api.rootly.com"
+
+# Every input the action reads, with the default the runner (or the CLI) applies when it
+# is not given. action.yml and the README's table must say the same: a test compares them.
+INPUT_DEFAULTS: dict[str, str] = {
+    "api-token": "",
+    "api-url": DEFAULT_API_URL,
+    "title": "",
+    "summary": "",
+    "severity": "",
+    "incident-types": "",
+    "services": "",
+    "functionalities": "",
+    "environments": "",
+    "teams": "",
+    "causes": "",
+    "private": "false",
+    "notify-emails": "",
+    "labels": "",
+    "test-incident": "false",
+    "parent-incident-id": "",
+    "alert-ids": "",
+    "slack-channel-name": "",
+    "started-at": "",
+    "detected-at": "",
+    "acknowledged-at": "",
+    "in-triage-at": "",
+    "mitigated-at": "",
+    "resolved-at": "",
+    "context-labels": "true",
+    "context-summary": "true",
+    "timeout-seconds": "30",
+    "dry-run": "false",
+    "fail-on-error": "true",
+}
+
+TIMESTAMP_INPUTS = (
+    "started-at",
+    "detected-at",
+    "acknowledged-at",
+    "in-triage-at",
+    "mitigated-at",
+    "resolved-at",
+)
+
+REFERENCE_LIST_INPUTS = (
+    "incident-types",
+    "services",
+    "functionalities",
+    "environments",
+    "teams",
+    "causes",
+)
+
+
+class ActionInputs(BaseModel):
+    """Everything the user asked for, validated and typed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    api_token: SecretStr
+    api_url: str = DEFAULT_API_URL
+    title: str | None = None
+    summary: str | None = None
+    severity: Reference | None = None
+    references: dict[str, tuple[Reference, ...]] = {}
+    private: bool = False
+    notify_emails: tuple[str, ...] = ()
+    labels: dict[str, str] = {}
+    test_incident: bool = False
+    parent_incident: Reference | None = None
+    alert_ids: tuple[str, ...] = ()
+    slack_channel_name: str | None = None
+    timestamps: dict[str, str] = {}
+    context_labels: bool = True
+    context_summary: bool = True
+    timeout_seconds: float = 30.0
+    dry_run: bool = False
+    fail_on_error: bool = True
+
+    def references_for(self, input_name: str) -> tuple[Reference, ...]:
+        return self.references.get(input_name, ())
+
+
+T = TypeVar("T")
+
+
+class _Reader:
+    """Reads raw inputs, applies defaults, and gathers every problem instead of stopping."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw
+        self.problems: list[InvalidInput] = []
+
+    def text(self, name: str) -> str:
+        value = self._raw.get(name, "").strip()
+        return value or INPUT_DEFAULTS[name]
+
+    def parse(self, name: str, parser: Callable[[str], T], fallback: T) -> T:
+        value = self.text(name)
+        try:
+            return parser(value)
+        except ValueError as problem:
+            self.problems.append(InvalidInput(name, value, str(problem)))
+            return fallback
+
+    def optional(self, name: str) -> str | None:
+        return self.text(name) or None
+
+
+def read_fail_on_error(raw: dict[str, str]) -> bool:
+    """Read on its own first: it decides how every later failure, even of inputs, is reported."""
+    try:
+        return parsing.parse_bool(raw.get("fail-on-error", "").strip() or "true")
+    except ValueError:
+        return True
+
+
+def parse_inputs(raw: dict[str, str]) -> ActionInputs:
+    """Validate every input; raise InvalidInputs listing all problems at once."""
+    reader = _Reader(raw)
+
+    token = reader.text("api-token")
+    if not token:
+        reader.problems.append(
+            InvalidInput(
+                "api-token",
+                "",
+                "it is required: pass a Rootly API token, e.g. ${{ secrets.ROOTLY_API_TOKEN }}",
+            )
+        )
+    elif any(character.isspace() for character in token):
+        # Never echo the token itself, even in an error about it.
+        reader.problems.append(
+            InvalidInput("api-token", "***", "a token has no spaces or line breaks")
+        )
+
+    severity_text = reader.optional("severity")
+    if severity_text is not None and len(parsing.split_list(severity_text)) > 1:
+        reader.problems.append(
+            InvalidInput("severity", severity_text, "an incident has one severity")
+        )
+
+    def reference_list(text: str) -> tuple[Reference, ...]:
+        return tuple(Reference(entry) for entry in parsing.split_list(text))
+
+    def email_list(text: str) -> tuple[str, ...]:
+        return tuple(parsing.parse_email(entry) for entry in parsing.split_list(text))
+
+    parent_text = reader.optional("parent-incident-id")
+    timestamps = {
+        name: stamp
+        for name in TIMESTAMP_INPUTS
+        if (stamp := reader.parse(name, _optional_timestamp, ""))
+    }
+
+    inputs = ActionInputs(
+        api_token=SecretStr(token),
+        api_url=reader.parse("api-url", parsing.parse_api_url, DEFAULT_API_URL),
+        title=reader.optional("title"),
+        summary=reader.optional("summary"),
+        severity=Reference(severity_text) if severity_text else None,
+        references={name: reader.parse(name, reference_list, ()) for name in REFERENCE_LIST_INPUTS},
+        private=reader.parse("private", parsing.parse_bool, False),
+        notify_emails=reader.parse("notify-emails", email_list, ()),
+        labels=reader.parse("labels", parsing.parse_labels, {}),
+        test_incident=reader.parse("test-incident", parsing.parse_bool, False),
+        parent_incident=Reference(parent_text) if parent_text else None,
+        alert_ids=tuple(parsing.split_list(reader.text("alert-ids"))),
+        slack_channel_name=reader.optional("slack-channel-name"),
+        timestamps=timestamps,
+        context_labels=reader.parse("context-labels", parsing.parse_bool, True),
+        context_summary=reader.parse("context-summary", parsing.parse_bool, True),
+        timeout_seconds=reader.parse("timeout-seconds", parsing.parse_positive_number, 30.0),
+        dry_run=reader.parse("dry-run", parsing.parse_bool, False),
+        fail_on_error=reader.parse("fail-on-error", parsing.parse_bool, True),
+    )
+    if reader.problems:
+        raise InvalidInputs(reader.problems)
+    return inputs
+
+
+def _optional_timestamp(text: str) -> str:
+    return parsing.parse_timestamp(text) if text else ""

@@ -1,0 +1,89 @@
+"""Wires the steps together and turns every failure into one message and an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .context import RunContext, read_run_context
+from .errors import ActionError
+from .incident import IncidentDraft, build_incident, describe_references
+from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
+from .report import report_created, report_dry_run, report_failure
+from .rootly import MEDIA_TYPE
+from .runner import Runner
+
+
+class UnexpectedFailure(ActionError):
+    title = "Unexpected failure"
+
+
+def run(runner: Runner, environ: Mapping[str, str]) -> int:
+    """Declare one incident as the inputs say; return the process exit code."""
+    raw = {name: runner.read_input(name) for name in INPUT_DEFAULTS}
+    # Mask first: nothing below may print before the runner knows the token is secret.
+    if raw["api-token"]:
+        runner.mask(raw["api-token"])
+    fail_on_error = read_fail_on_error(raw)
+    try:
+        inputs = parse_inputs(raw)
+        _warn_about_lifecycle_timestamps(runner, inputs)
+        context = read_run_context(environ)
+        draft = build_incident(inputs, context)
+        if inputs.dry_run:
+            report_dry_run(runner, _request_preview(inputs, draft), draft)
+            return 0
+        return _create(runner, inputs, draft, context)
+    except ActionError as failure:
+        return report_failure(runner, failure, fail_on_error=fail_on_error)
+    except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
+        failure = UnexpectedFailure(
+            f"The action failed unexpectedly ({type(bug).__name__}: {bug}). Nothing is known "
+            "to have been created. Please report this with the step's log."
+        )
+        return report_failure(runner, failure, fail_on_error=fail_on_error)
+
+
+def _create(runner: Runner, inputs: ActionInputs, draft: IncidentDraft, context: RunContext) -> int:
+    # Imported here, after the inputs are known to be good: httpx is the slowest import.
+    from .rootly.client import RootlyClient
+    from .rootly.errors import NotFound
+
+    with RootlyClient(
+        inputs.api_url, inputs.api_token.get_secret_value(), timeout=inputs.timeout_seconds
+    ) as client:
+        try:
+            incident = client.create_incident(draft.request_body())
+        except NotFound as missing:
+            raise NotFound(
+                f"{missing.message} Rootly says this when an ID the incident refers to does not "
+                "exist or the token cannot see it. The IDs sent were: "
+                f"{describe_references(draft)}. Check each in Rootly.",
+                missing.status,
+                missing.titles,
+            ) from None
+    report_created(runner, incident, draft, context)
+    return 0
+
+
+def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> None:
+    given = [name for name in TIMESTAMP_INPUTS if name in inputs.timestamps]
+    if given:
+        runner.warning(
+            f"{', '.join(given)} set by hand. Rootly records lifecycle times itself as the "
+            "incident moves; set them only to backfill an incident that happened earlier.",
+            title="Lifecycle timestamps given",
+        )
+
+
+def _request_preview(inputs: ActionInputs, draft: IncidentDraft) -> dict[str, Any]:
+    return {
+        "method": "POST",
+        "url": f"{inputs.api_url}/v1/incidents",
+        "headers": {
+            "Authorization": "Bearer ***",
+            "Content-Type": MEDIA_TYPE,
+            "Accept": MEDIA_TYPE,
+        },
+        "body": draft.request_body(),
+    }

@@ -1,0 +1,126 @@
+"""What the user sees afterwards: step outputs, the job summary, and log lines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .context import RunContext
+from .errors import ActionError
+from .incident import IncidentDraft
+from .rootly.models import Incident
+from .runner import Runner
+
+OUTPUT_NAMES = (
+    "incident-id",
+    "incident-url",
+    "incident-sequential-id",
+    "incident-slug",
+    "incident-status",
+    "incident-short-url",
+    "slack-channel-name",
+    "slack-channel-url",
+    "parent-incident-id",
+)
+
+
+def incident_outputs(incident: Incident) -> dict[str, str]:
+    attributes = incident.attributes
+    values: dict[str, Any] = {
+        "incident-id": incident.id,
+        "incident-url": attributes.url,
+        "incident-sequential-id": attributes.sequential_id,
+        "incident-slug": attributes.slug,
+        "incident-status": attributes.status,
+        "incident-short-url": attributes.short_url,
+        "slack-channel-name": attributes.slack_channel_name,
+        "slack-channel-url": attributes.slack_channel_url,
+        "parent-incident-id": attributes.parent_incident_id,
+    }
+    return {name: "" if values[name] is None else str(values[name]) for name in OUTPUT_NAMES}
+
+
+def report_created(
+    runner: Runner, incident: Incident, draft: IncidentDraft, context: RunContext
+) -> None:
+    for name, value in incident_outputs(incident).items():
+        runner.set_output(name, value)
+    url = incident.attributes.url or ""
+    label = _incident_label(incident)
+    runner.info(f"Declared Rootly incident {label}: {url}" if url else f"Declared {label}")
+    runner.append_summary(success_summary(incident, draft, context))
+
+
+def success_summary(incident: Incident, draft: IncidentDraft, context: RunContext) -> str:
+    url = incident.attributes.url or ""
+    if draft.private:
+        # Job summaries are readable by everyone who can read the repository.
+        return (
+            "### 🔒 A private Rootly incident was declared\n\n"
+            f"[Open it in Rootly]({url})\n\n"
+            "Its title and details stay in Rootly because this incident is private."
+        )
+    title = incident.attributes.title or draft.title
+    heading = f"### 🚨 Rootly incident [{_incident_label(incident)} {_escape(title)}]({url})"
+    rows = [("Status", incident.attributes.status or "")]
+    severity = incident.severity_name or (draft.severity.text if draft.severity else "")
+    rows.append(("Severity", severity))
+    rows.append(("Linked to", _linked_to(context)))
+    if incident.attributes.parent_incident_id:
+        rows.append(("Parent incident", f"`{incident.attributes.parent_incident_id}`"))
+    if incident.attributes.slack_channel_url:
+        name = incident.attributes.slack_channel_name or "channel"
+        rows.append(("Slack", f"[#{_escape(name)}]({incident.attributes.slack_channel_url})"))
+    table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
+    return f"{heading}\n\n| | |\n|---|---|\n{table}" if table else heading
+
+
+def report_failure(runner: Runner, failure: ActionError, *, fail_on_error: bool) -> int:
+    """Log and summarise one failure; the exit code follows `fail-on-error`."""
+    if fail_on_error:
+        runner.error(failure.message, title=failure.title)
+        runner.append_summary(f"### ❌ {failure.title}\n\n{failure.message}")
+        return 1
+    runner.warning(failure.message, title=failure.title)
+    runner.append_summary(
+        f"### ⚠️ {failure.title}\n\n{failure.message}\n\n"
+        "The step succeeded anyway because `fail-on-error` is false."
+    )
+    return 0
+
+
+def report_dry_run(runner: Runner, request: dict[str, Any], draft: IncidentDraft) -> None:
+    with runner.group("Dry run: the request that would be sent to Rootly"):
+        runner.info(f"{request['method']} {request['url']}")
+        for name, value in request["headers"].items():
+            runner.info(f"{name}: {value}")
+        runner.info("")
+        runner.info(json.dumps(request["body"], indent=2, ensure_ascii=False))
+    runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
+    subject = "a private incident" if draft.private else f"“{_escape(draft.title)}”"
+    runner.append_summary(
+        f"### 🧪 Rootly incident dry run\n\nThe inputs are valid. The action would declare "
+        f"{subject}; nothing was sent. The exact request is in the step's log."
+    )
+
+
+def _incident_label(incident: Incident) -> str:
+    number = incident.attributes.sequential_id
+    return f"#{number}" if number is not None else incident.id
+
+
+def _linked_to(context: RunContext) -> str:
+    parts = []
+    if context.run_url:
+        attempt = f", attempt {context.run_attempt}" if context.run_attempt else ""
+        parts.append(f"[run #{context.run_id}{attempt}]({context.run_url})")
+    if context.commit_url:
+        parts.append(f"[commit `{context.short_sha}`]({context.commit_url})")
+    if context.pull_request_url and context.pull_request:
+        parts.append(f"[PR #{context.pull_request.number}]({context.pull_request_url})")
+    return ", ".join(parts)
+
+
+def _escape(text: str) -> str:
+    """Keep user text from breaking a Markdown link or table."""
+    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")

@@ -1,0 +1,71 @@
+"""The parts of Rootly's JSON:API answers the action reads. Unknown fields are ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Lenient(BaseModel):
+    # Rootly adds attributes often; an answer with more than we know is still a good answer.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SeverityAttributes(_Lenient):
+    name: str | None = None
+    slug: str | None = None
+
+
+class SeverityData(_Lenient):
+    id: str
+    attributes: SeverityAttributes = SeverityAttributes()
+
+
+class SeverityEnvelope(_Lenient):
+    data: SeverityData | None = None
+
+
+class IncidentAttributes(_Lenient):
+    title: str | None = None
+    sequential_id: int | None = None
+    slug: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    url: str | None = None
+    short_url: str | None = None
+    summary: str | None = None
+    private: bool | None = None
+    parent_incident_id: str | None = None
+    labels: dict[str, Any] | None = None
+    severity: SeverityEnvelope | None = None
+    slack_channel_name: str | None = None
+    slack_channel_url: str | None = None
+    created_at: str | None = None
+
+
+class Incident(_Lenient):
+    id: str
+    type: str
+    attributes: IncidentAttributes
+
+    @property
+    def severity_name(self) -> str:
+        envelope = self.attributes.severity
+        if envelope and envelope.data:
+            return envelope.data.attributes.name or envelope.data.id
+        return ""
+
+
+class IncidentDocument(_Lenient):
+    data: Incident
+
+
+class ErrorObject(_Lenient):
+    title: str = ""
+    status: str | None = None
+    detail: str | None = None
+
+
+class ErrorDocument(_Lenient):
+    errors: list[ErrorObject] = []

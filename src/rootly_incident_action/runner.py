@@ -1,0 +1,180 @@
+"""The only module that speaks to whoever runs us: GitHub's runner, or a person's terminal.
+
+Everything else gets a `Runner` and never touches stdout, `GITHUB_OUTPUT` or
+`GITHUB_STEP_SUMMARY` itself, so the protocol lives in one place.
+
+actions-toolkit supplies the wire formats (command escaping, the multi-line
+delimiter form for outputs). We deliberately import only its `command` and
+`file_command` modules: `actions_toolkit.core` imports `requests` at import time,
+which adds about 85 ms to every start-up, and its annotation helpers write empty
+`file=,line=` properties when given a title. Both faults are guarded by tests.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from actions_toolkit.command import Command
+from actions_toolkit.file_command import prepare_key_value_message
+
+
+class Runner(Protocol):
+    """What the action needs from its host."""
+
+    def read_input(self, name: str) -> str:
+        """Return the input's raw value, trimmed; empty when it was not given."""
+        ...
+
+    def mask(self, secret: str) -> None:
+        """Keep `secret` out of everything written from now on."""
+        ...
+
+    def info(self, message: str) -> None: ...
+
+    def warning(self, message: str, title: str | None = None) -> None: ...
+
+    def error(self, message: str, title: str | None = None) -> None: ...
+
+    def set_output(self, name: str, value: str) -> None: ...
+
+    def append_summary(self, markdown: str) -> None: ...
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]: ...
+
+
+class _Redactor:
+    """Replaces every registered secret in text before it leaves the process."""
+
+    def __init__(self) -> None:
+        self._secrets: list[str] = []
+
+    def add(self, secret: str) -> None:
+        if secret and secret not in self._secrets:
+            self._secrets.append(secret)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+class ActionsRunner:
+    """GitHub Actions: inputs from `INPUT_*`, workflow commands on stdout, file commands."""
+
+    def __init__(self, environ: Mapping[str, str], stdout: TextIO = sys.stdout) -> None:
+        self._environ = environ
+        self._stdout = stdout
+        self._redact = _Redactor()
+
+    def read_input(self, name: str) -> str:
+        # The runner upper-cases the name and keeps hyphens: `api-token` -> INPUT_API-TOKEN.
+        return self._environ.get(f"INPUT_{name.replace(' ', '_').upper()}", "").strip()
+
+    def mask(self, secret: str) -> None:
+        self._redact.add(secret)
+        # The runner consumes this line and registers the mask; it never reaches the log.
+        self._command("add-mask", secret, redact=False)
+
+    def info(self, message: str) -> None:
+        self._write(self._redact(message) + "\n")
+
+    def warning(self, message: str, title: str | None = None) -> None:
+        self._command("warning", message, title=title)
+
+    def error(self, message: str, title: str | None = None) -> None:
+        self._command("error", message, title=title)
+
+    def set_output(self, name: str, value: str) -> None:
+        path = self._environ.get("GITHUB_OUTPUT")
+        if not path:
+            # Outside a job (or on a runner too old for file commands) the log is all we have.
+            self.info(f"output {name}={value}")
+            return
+        # The delimiter form keeps values with newlines (or '=') intact.
+        _append(path, prepare_key_value_message(name, self._redact(value)) + "\n")
+
+    def append_summary(self, markdown: str) -> None:
+        path = self._environ.get("GITHUB_STEP_SUMMARY")
+        if path:
+            _append(path, self._redact(markdown).rstrip("\n") + "\n\n")
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]:
+        self._command("group", title)
+        try:
+            yield
+        finally:
+            self._command("endgroup", "")
+
+    def _command(
+        self, name: str, message: str, title: str | None = None, *, redact: bool = True
+    ) -> None:
+        # Only non-empty properties are passed: an empty `file=` confuses the annotation UI.
+        properties = {"title": self._redact(title)} if title else {}
+        text = self._redact(message) if redact else message
+        self._write(str(Command(name, properties, text)) + "\n")
+
+    def _write(self, text: str) -> None:
+        self._stdout.write(text)
+        self._stdout.flush()
+
+
+class ConsoleRunner:
+    """A person's terminal: inputs from the command line, plain messages, outputs printed."""
+
+    def __init__(
+        self,
+        inputs: Mapping[str, str],
+        stdout: TextIO = sys.stdout,
+        stderr: TextIO = sys.stderr,
+        summary_path: str | None = None,
+    ) -> None:
+        self._inputs = inputs
+        self._stdout = stdout
+        self._stderr = stderr
+        self._summary_path = summary_path
+        self._redact = _Redactor()
+
+    def read_input(self, name: str) -> str:
+        return self._inputs.get(name, "").strip()
+
+    def mask(self, secret: str) -> None:
+        self._redact.add(secret)
+
+    def info(self, message: str) -> None:
+        self._stdout.write(self._redact(message) + "\n")
+
+    def warning(self, message: str, title: str | None = None) -> None:
+        prefix = f"warning: {title}: " if title else "warning: "
+        self._stderr.write(prefix + self._redact(message) + "\n")
+
+    def error(self, message: str, title: str | None = None) -> None:
+        prefix = f"error: {title}: " if title else "error: "
+        self._stderr.write(prefix + self._redact(message) + "\n")
+
+    def set_output(self, name: str, value: str) -> None:
+        self._stdout.write(f"{name}={self._redact(value)}\n")
+
+    def append_summary(self, markdown: str) -> None:
+        if self._summary_path:
+            _append(self._summary_path, self._redact(markdown).rstrip("\n") + "\n\n")
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]:
+        self._stdout.write(f"== {title}\n")
+        yield
+
+
+def _append(path: str, text: str) -> None:
+    with Path(path).open("a", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def running_in_actions(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get("GITHUB_ACTIONS") == "true"

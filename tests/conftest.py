@@ -1,0 +1,24 @@
+"""Shared fixtures. `tests/` is on sys.path (no __init__.py), so helpers import by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from action_harness import ActionHarness
+from rootly_standin import RootlyStandIn
+
+
+@pytest.fixture
+def rootly() -> Iterator[RootlyStandIn]:
+    """A fresh Rootly stand-in; the test fails if any request broke Rootly's schema."""
+    with RootlyStandIn() as standin:
+        yield standin
+    assert standin.violations == [], "requests that Rootly's schema rejects were sent"
+
+
+@pytest.fixture
+def action(tmp_path: Path, rootly: RootlyStandIn) -> ActionHarness:
+    """Runs entrypoint.py as GitHub's runner would, pointed at the stand-in."""
+    return ActionHarness(tmp_path, rootly)

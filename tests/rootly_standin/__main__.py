@@ -1,0 +1,30 @@
+"""Run the stand-in by hand: `PYTHONPATH=tests python -m rootly_standin --port 8080`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+from . import RootlyStandIn
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="A local stand-in for Rootly's API.")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--token", default="local-demo-token")
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    args = parser.parse_args()
+    standin = RootlyStandIn(token=args.token, port=args.port, latency=args.latency_ms / 1000)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with standin:
+        print(f"Rootly stand-in listening on {standin.url} (token: {args.token})", flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Rootly's contract, from the trimmed OpenAPI copy: which bodies and query strings are valid."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+SPEC_PATH = Path(__file__).with_name("rootly-openapi.json")
+_SPEC_URI = "urn:rootly-openapi"
+
+
+@cache
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _registry() -> Registry:  # type: ignore[type-arg]
+    return Registry().with_resource(
+        _SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT4)
+    )
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    return OAS30Validator(_absolute_refs(schema), registry=_registry())
+
+
+def _absolute_refs(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: (f"{_SPEC_URI}{value}" if key == "$ref" else _absolute_refs(value))
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_absolute_refs(item) for item in node]
+    return node
+
+
+def operation(method: str, template: str) -> dict[str, Any]:
+    found: dict[str, Any] = spec()["paths"][template][method.lower()]
+    return found
+
+
+def schema_errors(schema: dict[str, Any], document: Any) -> list[str]:
+    return [
+        f"{'/'.join(str(part) for part in error.absolute_path) or '(root)'}: {error.message}"
+        for error in _validator(schema).iter_errors(document)
+    ]
+
+
+def request_errors(method: str, template: str, body: Any) -> list[str]:
+    """Why `body` is not a valid request body for the operation (empty when it is)."""
+    content = operation(method, template)["requestBody"]["content"]
+    return schema_errors(content["application/vnd.api+json"]["schema"], body)
+
+
+def response_errors(method: str, template: str, status: int, body: Any) -> list[str]:
+    """Why `body` is not what the spec says this operation answers with `status`."""
+    responses = operation(method, template)["responses"]
+    described = responses.get(str(status))
+    if described is None:
+        return [] if status >= 400 else [f"the spec lists no {status} answer"]
+    content = described.get("content", {}).get("application/vnd.api+json")
+    return schema_errors(content["schema"], body) if content else []
+
+
+def schema(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def query_errors(method: str, template: str, query: dict[str, str]) -> list[str]:
+    """Query parameters the operation does not document."""
+    known = {
+        parameter["name"]
+        for parameter in operation(method, template).get("parameters", [])
+        if parameter.get("in") == "query"
+    }
+    return [f"query parameter {name!r} is not in the spec" for name in query if name not in known]
+
+
+def match_template(path: str) -> tuple[str, dict[str, str]] | None:
+    """The spec path template `path` belongs to, with its path parameters."""
+    for template in spec()["paths"]:
+        pattern = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$"
+        found = re.match(pattern, path)
+        if found:
+            return template, found.groupdict()
+    return None

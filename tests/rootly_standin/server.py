@@ -1,0 +1,387 @@
+"""A stand-in for Rootly's API: a real HTTP server on 127.0.0.1 that speaks its JSON:API.
+
+It checks the token, rejects any request whose body or query does not validate against
+Rootly's schema (and records the violation so a test fails), keeps the incidents it is
+asked to create, and answers with bodies shaped as the spec describes. Faults (errors,
+delays, dropped connections) can be queued to test how the action copes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from . import contract
+from .catalog import Catalog, default_catalog
+
+MEDIA_TYPE = "application/vnd.api+json"
+WEB_APP = "https://rootly.com/account/incidents"
+
+# Which create attribute points into which catalog kind.
+REFERENCE_ATTRIBUTES = {
+    "severity_id": "severities",
+    "service_ids": "services",
+    "environment_ids": "environments",
+    "functionality_ids": "functionalities",
+    "group_ids": "teams",
+    "incident_type_ids": "incident_types",
+    "cause_ids": "causes",
+}
+LINKED_ATTRIBUTES = {
+    "service_ids": "services",
+    "environment_ids": "environments",
+    "functionality_ids": "functionalities",
+    "group_ids": "groups",
+    "incident_type_ids": "incident_types",
+}
+TIMESTAMPS = (
+    "in_triage_at",
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+)
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Fault:
+    """An answer to give instead of the normal one, to the next matching requests."""
+
+    method: str
+    template: str
+    status: int | None = 500  # None: after the delay, answer as usual
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False
+    times: int = 1
+
+
+class _Answer(Exception):
+    """Raised inside a handler to answer at once with an error document."""
+
+    def __init__(self, status: int, title: str) -> None:
+        super().__init__(title)
+        self.status = status
+        self.title = title
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "incident"
+
+
+class RootlyStandIn:
+    """Start with `with RootlyStandIn() as rootly:`; point the action at `rootly.url`."""
+
+    def __init__(
+        self,
+        token: str = "test-token-7f3a9c",
+        catalog: Catalog | None = None,
+        latency: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.token = token
+        self.catalog = catalog or default_catalog()
+        self.latency = latency
+        self.requests: list[RecordedRequest] = []
+        self.violations: list[str] = []
+        self.incidents: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self.slack_enabled = True
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), _Handler)
+        self._server.daemon_threads = True
+        self._server.standin = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> RootlyStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> RootlyStandIn:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def add_fault(self, method: str, template: str, **how: Any) -> Fault:
+        fault = Fault(method, template, **how)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == method and r.path == path]
+
+    # -- request handling -------------------------------------------------------------
+
+    def handle(self, handler: _Handler) -> None:
+        if self.latency:
+            time.sleep(self.latency)
+        parts = urlsplit(handler.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+        with self._lock:
+            self.requests.append(
+                RecordedRequest(handler.command, parts.path, query, dict(handler.headers), body)
+            )
+        try:
+            status, document = self._route(handler, parts.path, query, body, raw)
+        except _Answer as answer:
+            status, document = answer.status, _errors(answer.status, answer.title)
+        if status is None:
+            return  # the connection was dropped on purpose
+        handler.answer(status, document)
+
+    def _route(
+        self,
+        handler: _Handler,
+        path: str,
+        query: dict[str, str],
+        body: Any,
+        raw: bytes,
+    ) -> tuple[int | None, Any]:
+        found = contract.match_template(path)
+        method = handler.command
+        if found is None or method.lower() not in contract.spec()["paths"][found[0]]:
+            raise _Answer(404, "Not found or unauthorized")
+        template, parameters = found
+        if handler.headers.get("Authorization") != f"Bearer {self.token}":
+            raise _Answer(401, "Invalid token")
+        fault = self._take_fault(method, template)
+        if fault is not None:
+            time.sleep(fault.delay)
+            if fault.drop:
+                handler.close_connection = True
+                return None, None
+            if fault.status is not None:
+                handler.extra_headers = fault.headers
+                return fault.status, fault.body if fault.body is not None else _errors(
+                    fault.status, "Injected failure"
+                )
+        self._check_request(method, template, query, body, raw, handler)
+        if (method, template) == ("POST", "/v1/incidents"):
+            return 201, self._create_incident(body["data"]["attributes"])
+        if (method, template) == ("GET", "/v1/incidents/{id}"):
+            return 200, {"data": self._find_incident(parameters["id"])}
+        raise _Answer(404, "Not found or unauthorized")
+
+    def _take_fault(self, method: str, template: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.method == method and fault.template == template and fault.times > 0:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def _violation(self, message: str) -> _Answer:
+        with self._lock:
+            self.violations.append(message)
+        return _Answer(400, f"Request does not match Rootly's API: {message}")
+
+    def _check_request(
+        self,
+        method: str,
+        template: str,
+        query: dict[str, str],
+        body: Any,
+        raw: bytes,
+        handler: _Handler,
+    ) -> None:
+        where = f"{method} {template}"
+        problems = contract.query_errors(method, template, query)
+        if problems:
+            raise self._violation(f"{where}: {'; '.join(problems)}")
+        if method == "GET":
+            return
+        content_type = handler.headers.get("Content-Type", "")
+        if not content_type.startswith(MEDIA_TYPE):
+            raise self._violation(f"{where}: Content-Type is {content_type!r}, not {MEDIA_TYPE}")
+        if not isinstance(body, dict):
+            raise self._violation(f"{where}: the body is not a JSON object: {raw[:200]!r}")
+        checked = body
+        if template == "/v1/incidents" and method == "POST":
+            checked = self._without_form_fields(body)
+        problems = contract.request_errors(method, template, checked)
+        if problems:
+            raise self._violation(f"{where}: {'; '.join(problems)}")
+
+    def _without_form_fields(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Rootly's guide documents form_field_selections_attributes on create; the spec
+        does not, so it is checked against the selection schema and then set aside."""
+        data = body.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
+            return body
+        attributes = dict(data["attributes"])
+        selections = attributes.pop("form_field_selections_attributes", None)
+        if selections is not None:
+            if not isinstance(selections, list):
+                raise self._violation("form_field_selections_attributes is not a list")
+            for selection in selections:
+                document = {
+                    "data": {
+                        "type": "incident_form_field_selections",
+                        "attributes": {"incident_id": "new", **selection},
+                    }
+                }
+                problems = contract.schema_errors(
+                    contract.schema("new_incident_form_field_selection"), document
+                )
+                if problems:
+                    raise self._violation(f"form field selection: {'; '.join(problems)}")
+        return {**body, "data": {**data, "attributes": attributes}}
+
+    # -- incidents --------------------------------------------------------------------
+
+    def _find_incident(self, key: str) -> dict[str, Any]:
+        for incident in self.incidents:
+            if key in (incident["id"], incident["attributes"]["slug"]):
+                return incident
+        raise _Answer(404, "Not found or unauthorized")
+
+    def _create_incident(self, attributes: dict[str, Any]) -> dict[str, Any]:
+        for attribute, kind in REFERENCE_ATTRIBUTES.items():
+            value = attributes.get(attribute)
+            for entry_id in [value] if isinstance(value, str) else value or []:
+                if self.catalog.by_id(kind, entry_id) is None:
+                    raise _Answer(404, "Not found or unauthorized")
+        started, detected = attributes.get("started_at"), attributes.get("detected_at")
+        if started and detected and _instant(detected) < _instant(started):
+            raise _Answer(422, "Detected at can not be before Started time")
+        parent = None
+        if attributes.get("parent_incident_id"):
+            parent = self._find_incident(attributes["parent_incident_id"])
+        with self._lock:
+            incident = self._new_incident(attributes, parent)
+            self.incidents.append(incident)
+        document = {"data": incident}
+        problems = contract.response_errors("POST", "/v1/incidents", 201, document)
+        if problems:
+            # The stand-in itself must never answer off-spec.
+            self.violations.append(f"stand-in answered off-spec: {problems}")
+        return document
+
+    def _new_incident(self, given: dict[str, Any], parent: dict[str, Any] | None) -> dict[str, Any]:
+        number = len(self.incidents) + 1
+        title = given.get("title") or f"Incident #{number}"
+        slug = f"{number}-{_slugify(title)}"
+        kind = given.get("kind") or "normal"
+        if parent is not None:
+            kind = "test_sub" if parent["attributes"]["kind"].startswith("test") else "normal_sub"
+        now = _now()
+        attributes: dict[str, Any] = {
+            "sequential_id": number,
+            "title": title,
+            "kind": kind,
+            "slug": slug,
+            "parent_incident_id": parent["id"] if parent else None,
+            "duplicate_incident_id": None,
+            "summary": given.get("summary"),
+            "private": bool(given.get("private")),
+            "source": "api",
+            "status": given.get("status") or "started",
+            "url": f"{WEB_APP}/{slug}",
+            "short_url": f"https://rootly.link/{uuid.uuid4().hex[:8]}",
+            "labels": given.get("labels") or {},
+            "notify_emails": given.get("notify_emails") or [],
+            "alert_ids": given.get("alert_ids") or [],
+            "cause_ids": given.get("cause_ids") or [],
+            "severity": self._linked("severities", given.get("severity_id")),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for attribute, kind_name in LINKED_ATTRIBUTES.items():
+            kind_key = "teams" if kind_name == "groups" else kind_name
+            attributes[kind_name] = [
+                self._linked(kind_key, entry_id) for entry_id in given.get(attribute) or []
+            ]
+        for stamp in TIMESTAMPS:
+            attributes[stamp] = given.get(stamp)
+        attributes["started_at"] = attributes["started_at"] or now
+        channel = given.get("slack_channel_name") or (
+            f"inc-{slug}"[:80] if self.slack_enabled and not given.get("private") else None
+        )
+        attributes["slack_channel_name"] = channel
+        attributes["slack_channel_id"] = f"C{number:08d}" if channel else None
+        attributes["slack_channel_url"] = (
+            f"https://acme.slack.com/archives/C{number:08d}" if channel else None
+        )
+        return {"id": str(uuid.uuid4()), "type": "incidents", "attributes": attributes}
+
+    def _linked(self, kind: str, entry_id: str | None) -> dict[str, Any] | None:
+        entry = self.catalog.by_id(kind, entry_id) if entry_id else None
+        return {"data": entry.resource()} if entry else None
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _errors(status: int, title: str) -> dict[str, Any]:
+    return {"errors": [{"title": title, "status": str(status), "code": None, "detail": None}]}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    extra_headers: dict[str, str] = {}  # noqa: RUF012 - replaced per request, never mutated
+
+    def _dispatch(self) -> None:
+        self.extra_headers = {}
+        self.server.standin.handle(self)  # type: ignore[attr-defined]
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+
+    def answer(self, status: int, document: Any) -> None:
+        payload = b"" if document is None else json.dumps(document).encode()
+        self.send_response(status)
+        is_json_api = isinstance(document, dict) and ("data" in document or "errors" in document)
+        self.send_header("Content-Type", MEDIA_TYPE if is_json_api else "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        return  # keep test output readable
