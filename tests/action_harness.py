@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from rootly_standin import RootlyStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +130,9 @@ class ActionRun:
                     part.split("=", 1) for part in (match["props"] or "").split(",") if part
                 )
                 found.append(
-                    Annotation(level, _unescape(props.get("title", "")), _unescape(match["message"]))
+                    Annotation(
+                        level, _unescape(props.get("title", "")), _unescape(match["message"])
+                    )
                 )
         return found
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from action_harness import ActionHarness
 from rootly_standin import RootlyStandIn
 

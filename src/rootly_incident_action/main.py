@@ -37,11 +37,11 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
     except ActionError as failure:
         return report_failure(runner, failure, fail_on_error=fail_on_error)
     except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
-        failure = UnexpectedFailure(
+        unexpected = UnexpectedFailure(
             f"The action failed unexpectedly ({type(bug).__name__}: {bug}). Nothing is known "
             "to have been created. Please report this with the step's log."
         )
-        return report_failure(runner, failure, fail_on_error=fail_on_error)
+        return report_failure(runner, unexpected, fail_on_error=fail_on_error)
 
 
 def _create(runner: Runner, inputs: ActionInputs, draft: IncidentDraft, context: RunContext) -> int:

@@ -45,21 +45,23 @@ def report_created(
 ) -> None:
     for name, value in incident_outputs(incident).items():
         runner.set_output(name, value)
-    url = incident.attributes.url or ""
+    url = _public_link(incident, draft)
     label = _incident_label(incident)
     runner.info(f"Declared Rootly incident {label}: {url}" if url else f"Declared {label}")
     runner.append_summary(success_summary(incident, draft, context))
 
 
 def success_summary(incident: Incident, draft: IncidentDraft, context: RunContext) -> str:
-    url = incident.attributes.url or ""
     if draft.private:
         # Job summaries are readable by everyone who can read the repository.
+        url = _public_link(incident, draft)
+        link = f"[Open it in Rootly]({url})" if url else "Its link is in the `incident-url` output."
         return (
             "### 🔒 A private Rootly incident was declared\n\n"
-            f"[Open it in Rootly]({url})\n\n"
+            f"{link}\n\n"
             "Its title and details stay in Rootly because this incident is private."
         )
+    url = incident.attributes.url or ""
     title = incident.attributes.title or draft.title
     heading = f"### 🚨 Rootly incident [{_incident_label(incident)} {_escape(title)}]({url})"
     rows = [("Status", incident.attributes.status or "")]
@@ -102,6 +104,14 @@ def report_dry_run(runner: Runner, request: dict[str, Any], draft: IncidentDraft
         f"### 🧪 Rootly incident dry run\n\nThe inputs are valid. The action would declare "
         f"{subject}; nothing was sent. The exact request is in the step's log."
     )
+
+
+def _public_link(incident: Incident, draft: IncidentDraft) -> str:
+    """The link safe to show everyone: a private incident's web URL ends in a slug made
+    from its title, so it gets the short link (or none) instead."""
+    if draft.private:
+        return incident.attributes.short_url or ""
+    return incident.attributes.url or ""
 
 
 def _incident_label(incident: Incident) -> str:

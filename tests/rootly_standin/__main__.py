@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import threading
 
@@ -20,10 +21,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with standin:
         print(f"Rootly stand-in listening on {standin.url} (token: {args.token})", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -23,10 +23,11 @@ def spec() -> dict[str, Any]:
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
-    return Registry().with_resource(
+def _registry() -> Registry[Any]:
+    registry: Registry[Any] = Registry().with_resource(
         _SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT4)
     )
+    return registry
 
 
 def _validator(schema: dict[str, Any]) -> Any:

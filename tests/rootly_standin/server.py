@@ -327,10 +327,13 @@ class RootlyStandIn:
             "notify_emails": given.get("notify_emails") or [],
             "alert_ids": given.get("alert_ids") or [],
             "cause_ids": given.get("cause_ids") or [],
-            "severity": self._linked("severities", given.get("severity_id")),
             "created_at": now,
             "updated_at": now,
         }
+        severity = self._linked("severities", given.get("severity_id"))
+        if severity is not None:
+            # Left out rather than null: the spec's `allOf` + `nullable` does not admit null.
+            attributes["severity"] = severity
         for attribute, kind_name in LINKED_ATTRIBUTES.items():
             kind_key = "teams" if kind_name == "groups" else kind_name
             attributes[kind_name] = [
@@ -383,5 +386,5 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         return  # keep test output readable

@@ -1,0 +1,66 @@
+"""The command line: `python -m rootly_incident_action`, for local use and other CI systems."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rootly_standin import RootlyStandIn, stable_id
+
+
+def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # No GITHUB_* variables: this is someone's terminal, or another CI system.
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "-m", "rootly_incident_action", *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_cli_declares_an_incident_and_prints_the_outputs(
+    rootly: RootlyStandIn, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    service = stable_id("services", "search")
+    done = cli(
+        [
+            "--api-url",
+            rootly.url,
+            "--title",
+            "Nightly ETL failed",
+            "--services",
+            service,
+            "--summary-file",
+            str(summary),
+        ],
+        {"ROOTLY_API_TOKEN": rootly.token},
+    )
+    assert done.returncode == 0, done.stderr
+    incident = rootly.incidents[0]
+    assert f"incident-id={incident['id']}" in done.stdout.splitlines()
+    assert incident["attributes"]["title"] == "Nightly ETL failed"
+    assert incident["attributes"]["services"][0]["data"]["id"] == service
+    assert incident["attributes"]["url"] in summary.read_text()
+    assert rootly.token not in done.stdout + done.stderr
+    assert "::" not in done.stdout  # no workflow commands in a terminal
+
+
+def test_the_cli_reports_bad_input_in_plain_words(rootly: RootlyStandIn) -> None:
+    token = {"ROOTLY_API_TOKEN": "rootly_0f9e8d7c6b5a"}
+    done = cli(["--api-url", rootly.url, "--dry-run", "maybe"], token)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: Invalid input: input 'dry-run': 'maybe' is not valid")
+    assert rootly.requests == []
+
+
+def test_the_cli_dry_run_needs_no_server() -> None:
+    done = cli(["--title", "x", "--dry-run"], {"ROOTLY_API_TOKEN": "tok-abc-123"})
+    assert done.returncode == 0, done.stderr
+    assert "POST https://api.rootly.com/v1/incidents" in done.stdout
+    assert "tok-abc-123" not in done.stdout + done.stderr

@@ -1,0 +1,71 @@
+"""The stand-in must reject what Rootly rejects, or the end-to-end tests prove nothing."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from rootly_standin import RootlyStandIn, contract
+
+
+def post(rootly: RootlyStandIn, body: Any, content_type: str = "application/vnd.api+json") -> int:
+    request = urllib.request.Request(
+        f"{rootly.url}/v1/incidents",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {rootly.token}", "Content-Type": content_type},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "flat body, as the guide shows"},
+        {"data": {"type": "incidents", "attributes": {"title": "x", "create_test_incident": True}}},
+        {"data": {"type": "incidents", "attributes": {"labels": ["a:b"]}}},
+        {"data": {"type": "incident", "attributes": {"title": "x"}}},
+        {"data": {"type": "incidents", "attributes": {"service_ids": "one-id"}}},
+    ],
+)
+def test_bodies_that_break_the_schema_are_refused_and_recorded(body: Any) -> None:
+    with RootlyStandIn() as rootly:
+        assert post(rootly, body) == 400
+        assert len(rootly.violations) == 1
+        assert rootly.incidents == []
+
+
+def test_the_wrong_media_type_is_refused() -> None:
+    with RootlyStandIn() as rootly:
+        body = {"data": {"type": "incidents", "attributes": {"title": "x"}}}
+        assert post(rootly, body, content_type="application/json") == 400
+        assert "Content-Type" in rootly.violations[0]
+
+
+def test_a_valid_body_creates_an_incident_whose_answer_matches_the_spec() -> None:
+    with RootlyStandIn() as rootly:
+        assert post(rootly, {"data": {"type": "incidents", "attributes": {"title": "x"}}}) == 201
+        document = {"data": rootly.incidents[0]}
+        assert contract.response_errors("POST", "/v1/incidents", 201, document) == []
+        assert rootly.violations == []
+
+
+def test_the_guides_form_field_selections_are_checked_against_their_own_schema() -> None:
+    with RootlyStandIn() as rootly:
+        good = {"form_field_id": "f1", "selected_user_ids": [1, 2]}
+        bad = {"form_field_id": "f1", "selected_user_ids": ["not-an-integer"]}
+        assert post(rootly, with_selection(good)) == 201
+        assert post(rootly, with_selection(bad)) == 400
+
+
+def with_selection(selection: dict[str, Any]) -> dict[str, Any]:
+    attributes = {"title": "x", "form_field_selections_attributes": [selection]}
+    return {"data": {"type": "incidents", "attributes": attributes}}
