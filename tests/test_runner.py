@@ -8,6 +8,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
 from action_harness import parse_output_file
 from rootly_incident_action.runner import ActionsRunner, ConsoleRunner
 
@@ -90,3 +92,18 @@ def test_actions_toolkits_stray_tests_package_is_not_installed() -> None:
     # actions-toolkit's wheel carries a top-level `tests` package; bootstrap removes it.
     stray = Path(sysconfig.get_paths()["purelib"]) / "tests"
     assert not stray.exists(), f"a stray 'tests' package is installed at {stray}"
+
+
+def test_the_suites_leak_check_catches_a_token_anywhere_but_the_mask_command() -> None:
+    from action_harness import ActionRun, assert_secret_not_leaked
+
+    clean = ActionRun(0, "::add-mask::tok-1\nok\n", "", {"incident-id": "1"}, "done")
+    assert_secret_not_leaked(clean, "tok-1")
+    for leaky in (
+        ActionRun(0, "::add-mask::tok-1\nusing tok-1\n", "", {}, ""),
+        ActionRun(1, "", "Traceback: tok-1", {}, ""),
+        ActionRun(0, "", "", {"incident-url": "https://x/?t=tok-1"}, ""),
+        ActionRun(0, "", "", {}, "token tok-1"),
+    ):
+        with pytest.raises(AssertionError, match="API token appeared"):
+            assert_secret_not_leaked(leaky, "tok-1")
