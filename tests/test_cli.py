@@ -27,7 +27,7 @@ def test_the_cli_declares_an_incident_and_prints_the_outputs(
     rootly: RootlyStandIn, tmp_path: Path
 ) -> None:
     summary = tmp_path / "summary.md"
-    service = stable_id("services", "search")
+    service = stable_id("services", "auth")
     done = cli(
         [
             "--api-url",

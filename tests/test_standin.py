@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rootly_standin import RootlyStandIn, contract
+from rootly_standin import RootlyStandIn, contract, stable_id
 
 
 def post(rootly: RootlyStandIn, body: Any, content_type: str = "application/vnd.api+json") -> int:
@@ -60,8 +60,10 @@ def test_a_valid_body_creates_an_incident_whose_answer_matches_the_spec() -> Non
 
 def test_the_guides_form_field_selections_are_checked_against_their_own_schema() -> None:
     with RootlyStandIn() as rootly:
-        good = {"form_field_id": "f1", "selected_user_ids": [1, 2]}
-        bad = {"form_field_id": "f1", "selected_user_ids": ["not-an-integer"]}
+        field = stable_id("form_fields", "release-owners")
+        alice = int(stable_id("users", "alice@acme.test"))
+        good = {"form_field_id": field, "selected_user_ids": [alice]}
+        bad = {"form_field_id": field, "selected_user_ids": [str(alice)]}
         assert post(rootly, with_selection(good)) == 201
         assert post(rootly, with_selection(bad)) == 400
 

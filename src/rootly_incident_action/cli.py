@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .catalog import KINDS
 from .inputs import INPUT_DEFAULTS
 from .runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
 
@@ -41,6 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--summary-file", metavar="PATH", help="also write the Markdown summary to this file"
     )
+    parser.add_argument(
+        "--list-catalog",
+        nargs="*",
+        metavar="KIND",
+        choices=sorted(KINDS),
+        help="list what the token can see (all kinds, or those named: "
+        + ", ".join(sorted(KINDS))
+        + ") and exit",
+    )
     return parser
 
 
@@ -55,6 +65,8 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         if (value := options.get(name.replace("-", "_"))) is not None
     }
     inputs.setdefault("api-token", environ.get("ROOTLY_API_TOKEN", ""))
+    if options["list_catalog"] is not None:
+        return list_catalog(inputs, options["list_catalog"] or sorted(KINDS))
     runner: Runner
     if running_in_actions(environ) and not options["summary_file"]:
         # Called from a `run:` step: speak the runner's protocol, annotations and all.
@@ -62,6 +74,29 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     else:
         runner = ConsoleRunner(inputs, sys.stdout, sys.stderr, options["summary_file"])
     return run(runner, environ)
+
+
+def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
+    from .catalog import CatalogReader
+    from .errors import ActionError
+    from .inputs import parse_inputs
+    from .listing import format_kind
+    from .rootly.client import RootlyClient
+
+    runner = ConsoleRunner(inputs)
+    runner.mask(inputs.get("api-token", ""))
+    try:
+        settings = parse_inputs(inputs)
+        token = settings.api_token.get_secret_value()
+        with RootlyClient(settings.api_url, token, settings.timeout_seconds) as client:
+            reader = CatalogReader(client)
+            reader.load(set(kinds))
+            for kind in kinds:
+                runner.info(format_kind(kind, reader.entries(kind)) + "\n")
+    except ActionError as failure:
+        runner.error(failure.message, title=failure.title)
+        return 1
+    return 0
 
 
 def _as_input_variables(inputs: dict[str, str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .context import RunContext
+from .form_fields import FormValue
 from .inputs import ActionInputs
 from .references import Reference
 
@@ -30,6 +31,17 @@ CONTEXT_LABEL_KEYS = (
     "github_ref",
 )
 
+# Which catalog kind each reference input names.
+REFERENCE_INPUT_KINDS: dict[str, str] = {
+    "severity": "severities",
+    "incident-types": "incident_types",
+    "services": "services",
+    "functionalities": "functionalities",
+    "environments": "environments",
+    "teams": "teams",
+    "causes": "causes",
+}
+
 FALLBACK_TITLE = "Incident declared from CI"
 
 
@@ -50,6 +62,33 @@ class IncidentDraft(BaseModel):
     labels: dict[str, str]
     slack_channel_name: str | None
     timestamps: dict[str, str]
+    form_fields: dict[str, FormValue] = {}
+    # Filled in by resolution: `form_field_selections_attributes` entries.
+    form_field_selections: tuple[dict[str, Any], ...] = ()
+
+    def all_references(self) -> dict[str, tuple[Reference, ...]]:
+        """Every catalog reference, by the input that named it (severity included)."""
+        found: dict[str, tuple[Reference, ...]] = (
+            {"severity": (self.severity,)} if self.severity else {}
+        )
+        found.update({name: refs for name, refs in self.references.items() if refs})
+        return found
+
+    def with_ids(
+        self,
+        resolved: dict[str, tuple[Reference, ...]],
+        selections: tuple[dict[str, Any], ...],
+    ) -> IncidentDraft:
+        """This draft with references replaced by the IDs they resolved to."""
+        severity = resolved.get("severity", (self.severity,) if self.severity else ())
+        references = {name: resolved.get(name, refs) for name, refs in self.references.items()}
+        return self.model_copy(
+            update={
+                "severity": severity[0] if severity else None,
+                "references": references,
+                "form_field_selections": selections,
+            }
+        )
 
     def attributes(self) -> dict[str, Any]:
         """The `attributes` object of Rootly's `new_incident` body; empty fields left out."""
@@ -61,12 +100,7 @@ class IncidentDraft(BaseModel):
         if self.private:
             # Only ever sent as true: Rootly cannot make a private incident public again.
             attributes["private"] = True
-        if self.severity:
-            attributes["severity_id"] = self.severity.text
-        for input_name, attribute in REFERENCE_ATTRIBUTES.items():
-            entries = self.references.get(input_name, ())
-            if entries:
-                attributes[attribute] = [entry.text for entry in entries]
+        attributes.update(self._reference_attributes())
         if self.parent_incident:
             attributes["parent_incident_id"] = self.parent_incident.text
         if self.notify_emails:
@@ -79,6 +113,20 @@ class IncidentDraft(BaseModel):
             attributes["slack_channel_name"] = self.slack_channel_name
         for input_name, stamp in self.timestamps.items():
             attributes[input_name.replace("-", "_")] = stamp
+        if self.form_field_selections:
+            # Documented by Rootly's guide, not its spec: the only way to satisfy a
+            # required form field at creation.
+            attributes["form_field_selections_attributes"] = list(self.form_field_selections)
+        return attributes
+
+    def _reference_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {}
+        if self.severity:
+            attributes["severity_id"] = self.severity.text
+        for input_name, attribute in REFERENCE_ATTRIBUTES.items():
+            entries = self.references.get(input_name, ())
+            if entries:
+                attributes[attribute] = [entry.text for entry in entries]
         return attributes
 
     def request_body(self) -> dict[str, Any]:
@@ -106,6 +154,7 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
         labels=labels,
         slack_channel_name=inputs.slack_channel_name,
         timestamps=inputs.timestamps,
+        form_fields=inputs.form_fields,
     )
 
 

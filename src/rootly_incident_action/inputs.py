@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from . import parsing
 from .errors import InvalidInput, InvalidInputs
+from .form_fields import FormValue, parse_form_fields
 from .references import Reference
 
 DEFAULT_API_URL = "https://api.rootly.com"
@@ -27,6 +28,7 @@ INPUT_DEFAULTS: dict[str, str] = {
     "environments": "",
     "teams": "",
     "causes": "",
+    "form-fields": "",
     "private": "false",
     "notify-emails": "",
     "labels": "",
@@ -85,6 +87,7 @@ class ActionInputs(BaseModel):
     alert_ids: tuple[str, ...] = ()
     slack_channel_name: str | None = None
     timestamps: dict[str, str] = {}
+    form_fields: dict[str, FormValue] = {}
     context_labels: bool = True
     context_summary: bool = True
     timeout_seconds: float = 30.0
@@ -182,6 +185,7 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
         alert_ids=tuple(parsing.split_list(reader.text("alert-ids"))),
         slack_channel_name=reader.optional("slack-channel-name"),
         timestamps=timestamps,
+        form_fields=reader.parse("form-fields", _optional_form_fields, {}),
         context_labels=reader.parse("context-labels", parsing.parse_bool, True),
         context_summary=reader.parse("context-summary", parsing.parse_bool, True),
         timeout_seconds=reader.parse("timeout-seconds", parsing.parse_positive_number, 30.0),
@@ -191,6 +195,10 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
     if reader.problems:
         raise InvalidInputs(reader.problems)
     return inputs
+
+
+def _optional_form_fields(text: str) -> dict[str, FormValue]:
+    return parse_form_fields(text) if text else {}
 
 
 def _optional_timestamp(text: str) -> str:

@@ -10,6 +10,7 @@ from .errors import ActionError
 from .incident import IncidentDraft, build_incident, describe_references
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
 from .report import report_created, report_dry_run, report_failure
+from .resolve import kinds_to_list, resolve
 from .rootly import MEDIA_TYPE
 from .runner import Runner
 
@@ -30,10 +31,11 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
         _warn_about_lifecycle_timestamps(runner, inputs)
         context = read_run_context(environ)
         draft = build_incident(inputs, context)
-        if inputs.dry_run:
+        if inputs.dry_run and not kinds_to_list(draft):
+            # Nothing to look up: a dry run that makes no request at all.
             report_dry_run(runner, _request_preview(inputs, draft), draft)
             return 0
-        return _create(runner, inputs, draft, context)
+        return _resolve_and_create(runner, inputs, draft, context)
     except ActionError as failure:
         return report_failure(runner, failure, fail_on_error=fail_on_error)
     except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
@@ -44,14 +46,22 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
         return report_failure(runner, unexpected, fail_on_error=fail_on_error)
 
 
-def _create(runner: Runner, inputs: ActionInputs, draft: IncidentDraft, context: RunContext) -> int:
+def _resolve_and_create(
+    runner: Runner, inputs: ActionInputs, draft: IncidentDraft, context: RunContext
+) -> int:
     # Imported here, after the inputs are known to be good: httpx is the slowest import.
+    from .catalog import CatalogReader
     from .rootly.client import RootlyClient
     from .rootly.errors import NotFound
 
     with RootlyClient(
         inputs.api_url, inputs.api_token.get_secret_value(), timeout=inputs.timeout_seconds
     ) as client:
+        if kinds_to_list(draft):
+            draft = resolve(draft, CatalogReader(client))
+        if inputs.dry_run:
+            report_dry_run(runner, _request_preview(inputs, draft), draft)
+            return 0
         try:
             incident = client.create_incident(draft.request_body())
         except NotFound as missing:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import contract
 from .catalog import Catalog, default_catalog
@@ -35,6 +35,14 @@ REFERENCE_ATTRIBUTES = {
     "incident_type_ids": "incident_types",
     "cause_ids": "causes",
 }
+SELECTION_KINDS = {
+    "selected_service_ids": "services",
+    "selected_group_ids": "teams",
+    "selected_environment_ids": "environments",
+    "selected_functionality_ids": "functionalities",
+    "selected_incident_type_ids": "incident_types",
+    "selected_cause_ids": "causes",
+}
 LINKED_ATTRIBUTES = {
     "service_ids": "services",
     "environment_ids": "environments",
@@ -42,6 +50,20 @@ LINKED_ATTRIBUTES = {
     "group_ids": "groups",
     "incident_type_ids": "incident_types",
 }
+# List endpoints the stand-in serves, and the catalog kind behind each.
+LIST_PATHS = {
+    "/v1/severities": "severities",
+    "/v1/services": "services",
+    "/v1/environments": "environments",
+    "/v1/functionalities": "functionalities",
+    "/v1/teams": "teams",
+    "/v1/incident_types": "incident_types",
+    "/v1/causes": "causes",
+    "/v1/form_fields": "form_fields",
+    "/v1/users": "users",
+}
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 TIMESTAMPS = (
     "in_triage_at",
     "started_at",
@@ -113,6 +135,10 @@ class RootlyStandIn:
         self.incidents: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.slack_enabled = True
+        # Form field IDs an organisation requires when an incident is created.
+        self.required_form_fields: set[str] = set()
+        # incident ID -> the form field selections it was created with
+        self.form_field_selections: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.daemon_threads = True
@@ -203,6 +229,8 @@ class RootlyStandIn:
         self._check_request(method, template, query, body, raw, handler)
         if (method, template) == ("POST", "/v1/incidents"):
             return 201, self._create_incident(body["data"]["attributes"])
+        if method == "GET" and template in LIST_PATHS:
+            return 200, self._list(template, query)
         if (method, template) == ("GET", "/v1/incidents/{id}"):
             return 200, {"data": self._find_incident(parameters["id"])}
         raise _Answer(404, "Not found or unauthorized")
@@ -272,6 +300,69 @@ class RootlyStandIn:
                     raise self._violation(f"form field selection: {'; '.join(problems)}")
         return {**body, "data": {**data, "attributes": attributes}}
 
+    # -- lists ------------------------------------------------------------------------
+
+    def _list(self, template: str, query: dict[str, str]) -> dict[str, Any]:
+        kind = LIST_PATHS[template]
+        entries = list(self.catalog.entries[kind])
+        if "filter[name]" in query:  # exact and case-sensitive, as Rootly documents
+            entries = [entry for entry in entries if entry.name == query["filter[name]"]]
+        if "filter[slug]" in query:
+            entries = [entry for entry in entries if entry.slug == query["filter[slug]"]]
+        if "filter[search]" in query:
+            needle = query["filter[search]"].casefold()
+            entries = [entry for entry in entries if needle in entry.name.casefold()]
+        if "filter[email]" in query:
+            email = query["filter[email]"].casefold()
+            entries = [entry for entry in entries if entry.slug.casefold() == email]
+        try:
+            size = min(int(query.get("page[size]", DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE)
+            number = int(query.get("page[number]", 1))
+        except ValueError:
+            raise _Answer(400, "Invalid page parameters") from None
+        total_pages = max(1, -(-len(entries) // size))
+        shown = entries[(number - 1) * size : number * size]
+        data = [entry.resource() for entry in shown]
+        included: list[dict[str, Any]] = []
+        if kind == "form_fields" and query.get("include") == "options":
+            for resource in data:
+                options = self.catalog.options_of(resource["id"])
+                links = [{"id": option.id, "type": "form_field_options"} for option in options]
+                resource["relationships"] = {"options": {"data": links}}
+                included.extend(option.resource() for option in options)
+
+        def link(page: int | None) -> str | None:
+            if page is None:
+                return None
+            params = {**query, "page[number]": str(page), "page[size]": str(size)}
+            return f"{template}?{urlencode(params)}"
+
+        previous = number - 1 if number > 1 else None
+        following = number + 1 if number < total_pages else None
+        document: dict[str, Any] = {
+            "data": data,
+            "links": {
+                "self": link(number),
+                "first": link(1),
+                "prev": link(previous),
+                "next": link(following),
+                "last": link(total_pages),
+            },
+            "meta": {
+                "current_page": number,
+                "next_page": following,
+                "prev_page": previous,
+                "total_count": len(entries),
+                "total_pages": total_pages,
+            },
+        }
+        if included:
+            document["included"] = included
+        problems = contract.response_errors("GET", template, 200, document)
+        if problems:
+            self.violations.append(f"stand-in answered off-spec for {template}: {problems}")
+        return document
+
     # -- incidents --------------------------------------------------------------------
 
     def _find_incident(self, key: str) -> dict[str, Any]:
@@ -289,18 +380,41 @@ class RootlyStandIn:
         started, detected = attributes.get("started_at"), attributes.get("detected_at")
         if started and detected and _instant(detected) < _instant(started):
             raise _Answer(422, "Detected at can not be before Started time")
+        selections = attributes.get("form_field_selections_attributes") or []
+        self._check_form_field_selections(selections)
         parent = None
         if attributes.get("parent_incident_id"):
             parent = self._find_incident(attributes["parent_incident_id"])
         with self._lock:
             incident = self._new_incident(attributes, parent)
             self.incidents.append(incident)
+            self.form_field_selections[incident["id"]] = selections
         document = {"data": incident}
         problems = contract.response_errors("POST", "/v1/incidents", 201, document)
         if problems:
             # The stand-in itself must never answer off-spec.
             self.violations.append(f"stand-in answered off-spec: {problems}")
         return document
+
+    def _check_form_field_selections(self, selections: list[dict[str, Any]]) -> None:
+        chosen = {selection["form_field_id"] for selection in selections}
+        for form_field_id in self.required_form_fields - chosen:
+            entry = self.catalog.by_id("form_fields", form_field_id)
+            raise _Answer(422, f"{entry.name if entry else form_field_id} is required")
+        for selection in selections:
+            field = self.catalog.by_id("form_fields", selection["form_field_id"])
+            if field is None:
+                raise _Answer(422, "Form field must exist")
+            option_ids = {option.id for option in self.catalog.options_of(field.id)}
+            if not set(selection.get("selected_option_ids") or []) <= option_ids:
+                raise _Answer(422, "Selected option must exist")
+            known_users = {user.id for user in self.catalog.entries["users"]}
+            if not {str(i) for i in selection.get("selected_user_ids") or []} <= known_users:
+                raise _Answer(422, "Selected user must exist")
+            for attribute, kind in SELECTION_KINDS.items():
+                for entry_id in selection.get(attribute) or []:
+                    if self.catalog.by_id(kind, entry_id) is None:
+                        raise _Answer(422, f"{attribute} must exist")
 
     def _new_incident(self, given: dict[str, Any], parent: dict[str, Any] | None) -> dict[str, Any]:
         number = len(self.incidents) + 1

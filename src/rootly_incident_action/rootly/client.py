@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .. import __version__
 from . import MEDIA_TYPE, errors
-from .models import ErrorDocument, Incident, IncidentDocument
+from .models import ErrorDocument, Incident, IncidentDocument, ListPage
 
 # How often a request is tried when trying again is known to be safe.
 MAX_ATTEMPTS = 3
@@ -64,14 +64,30 @@ class RootlyClient:
                 "is not an incident. The incident may exist: look in Rootly before re-running."
             ) from None
 
+    def list_page(self, path: str, params: dict[str, str | int]) -> ListPage:
+        """GET one page of a list endpoint (`/v1/services`, ...)."""
+        response = self._send("GET", path, None, idempotent=True, params=params)
+        try:
+            return ListPage.model_validate(response.json())
+        except (ValueError, ValidationError):
+            raise errors.UnexpectedAnswer(
+                f"Rootly's answer to GET {path} is not a JSON:API list."
+            ) from None
+
     def _send(
-        self, method: str, path: str, body: dict[str, Any] | None, *, idempotent: bool
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        *,
+        idempotent: bool,
+        params: dict[str, str | int] | None = None,
     ) -> httpx.Response:
         waited = 0.0
         for attempt in range(1, MAX_ATTEMPTS + 1):
             last = attempt == MAX_ATTEMPTS
             try:
-                response = self._http.request(method, path, json=body)
+                response = self._http.request(method, path, json=body, params=params)
             except (httpx.ConnectError, httpx.ConnectTimeout) as problem:
                 # The connection never opened, so Rootly saw nothing: safe to try again.
                 if last:

@@ -69,3 +69,29 @@ class ErrorObject(_Lenient):
 
 class ErrorDocument(_Lenient):
     errors: list[ErrorObject] = []
+
+
+class Resource(_Lenient):
+    """Any JSON:API resource object: a service, a team, a form field option, ..."""
+
+    id: str
+    type: str
+    attributes: dict[str, Any] = {}
+    relationships: dict[str, Any] = {}
+
+
+class PageMeta(_Lenient):
+    current_page: int | None = None
+    total_pages: int | None = None
+    total_count: int | None = None
+
+
+class PageLinks(_Lenient):
+    next: str | None = None
+
+
+class ListPage(_Lenient):
+    data: list[Resource]
+    included: list[Resource] = []
+    meta: PageMeta = PageMeta()
+    links: PageLinks = PageLinks()

@@ -1,0 +1,203 @@
+"""Custom form fields: the `form-fields` input and the selections Rootly's create takes.
+
+Pure: the caller supplies the field's catalog entry and a way to resolve references.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .matching import Ambiguous, CatalogEntry, Matched, match
+
+FormValue = str | tuple[str, ...]
+
+# value_kind -> (catalog kind whose references it takes, the selection attribute)
+REFERENCE_VALUE_KINDS: dict[str, tuple[str, str]] = {
+    "service": ("services", "selected_service_ids"),
+    "group": ("teams", "selected_group_ids"),
+    "environment": ("environments", "selected_environment_ids"),
+    "functionality": ("functionalities", "selected_functionality_ids"),
+    "incident_type": ("incident_types", "selected_incident_type_ids"),
+    "cause": ("causes", "selected_cause_ids"),
+}
+TEXT_INPUT_KINDS = frozenset(
+    {"text", "textarea", "rich_text", "tags", "number", "date", "datetime"}
+)
+OPTION_INPUT_KINDS = frozenset({"select", "multi_select", "checkbox"})
+# Built-in fields have inputs of their own.
+BUILT_IN_INPUTS = {
+    "title": "title",
+    "summary": "summary",
+    "severity": "severity",
+    "environments": "environments",
+    "types": "incident-types",
+    "services": "services",
+    "causes": "causes",
+    "functionalities": "functionalities",
+    "teams": "teams",
+    "labels": "labels",
+    "notify_emails": "notify-emails",
+    "mark_as_test": "test-incident",
+    "visibility": "private",
+}
+
+
+def parse_form_fields(text: str) -> dict[str, FormValue]:
+    """A YAML or JSON mapping from a field's name, slug or ID to a value or list of values."""
+    try:
+        loaded = json.loads(text) if text.lstrip().startswith("{") else _yaml(text)
+    except ValueError as problem:
+        raise ValueError(f"expected a YAML or JSON mapping of field to value ({problem})") from None
+    if not isinstance(loaded, dict):
+        raise ValueError("expected a mapping such as `Region: eu-west` (one field per line)")
+    fields: dict[str, FormValue] = {}
+    for key, value in loaded.items():
+        if isinstance(value, list):
+            if not all(_is_scalar(item) for item in value):
+                raise ValueError(f"field {key!r}: a list may hold only plain values")
+            fields[str(key)] = tuple(_text(item) for item in value)
+        elif _is_scalar(value):
+            fields[str(key)] = _text(value)
+        else:
+            raise ValueError(f"field {key!r}: expected a value or a list of values")
+    return fields
+
+
+def _yaml(text: str) -> Any:
+    import yaml  # only runs that set form fields pay for the import
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as problem:
+        raise ValueError(str(problem).replace("\n", " ")) from None
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | date) and value is not None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def values_of(value: FormValue) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+@dataclass(frozen=True)
+class FieldShape:
+    """What a field accepts, derived from its kinds."""
+
+    input_kind: str
+    value_kind: str
+
+    @classmethod
+    def of(cls, field: CatalogEntry) -> FieldShape:
+        return cls(
+            str(field.details.get("input_kind") or "text"),
+            str(field.details.get("value_kind") or "inherit"),
+        )
+
+    @property
+    def single(self) -> bool:
+        return self.input_kind == "select" or self.input_kind in TEXT_INPUT_KINDS - {"tags"}
+
+    @property
+    def catalog_kind(self) -> str | None:
+        found = REFERENCE_VALUE_KINDS.get(self.value_kind)
+        return found[0] if found else None
+
+    def describe(self) -> str:
+        if self.value_kind == "user":
+            return "users, by email or ID"
+        if self.catalog_kind:
+            return f"{self.catalog_kind.replace('_', ' ')}, by name, slug or ID"
+        if self.value_kind == "catalog_entity":
+            return "catalog entity IDs"
+        if self.input_kind in OPTION_INPUT_KINDS:
+            return "option values or option IDs"
+        return {
+            "number": "a number",
+            "date": "a date such as 2026-11-28",
+            "datetime": "an ISO 8601 date-time such as 2026-11-28T09:30:00Z",
+            "tags": "text tags",
+        }.get(self.input_kind, "text")
+
+
+class FieldValueError(ValueError):
+    """One value that does not fit its field, and why."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        super().__init__(f"{value!r} {reason}")
+        self.value = value
+        self.reason = reason
+
+
+def text_selection(shape: FieldShape, value: FormValue) -> dict[str, Any]:
+    entries = values_of(value)
+    if shape.input_kind == "tags":
+        return {"value": ", ".join(entries)}
+    text = entries[0]
+    if shape.input_kind == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise FieldValueError(text, "is not a number")
+    if shape.input_kind == "date":
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise FieldValueError(text, "is not a date such as 2026-11-28") from None
+    if shape.input_kind == "datetime":
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            raise FieldValueError(text, "is not an ISO 8601 date-time") from None
+    return {"value": text}
+
+
+def option_ids(field: CatalogEntry, value: FormValue) -> list[str]:
+    options: list[CatalogEntry] = list(field.details.get("options") or [])
+    chosen = []
+    for text in values_of(value):
+        outcome = match(text, options)
+        if isinstance(outcome, Matched):
+            chosen.append(outcome.entry.id)
+        elif isinstance(outcome, Ambiguous):
+            raise FieldValueError(text, "matches more than one option; use the option's ID")
+        else:
+            listed = ", ".join(repr(option.name) for option in options) or "none"
+            raise FieldValueError(text, f"is not one of its options ({listed})")
+    return chosen
+
+
+def selection_for(
+    field: CatalogEntry,
+    value: FormValue,
+    resolve_reference: Callable[[str, str], str],
+    resolve_user: Callable[[str], str],
+) -> dict[str, Any]:
+    """One entry of `form_field_selections_attributes` for a custom field."""
+    shape = FieldShape.of(field)
+    entries = values_of(value)
+    if shape.single and len(entries) > 1:
+        raise FieldValueError(", ".join(entries), f"is {len(entries)} values; the field takes one")
+    selection: dict[str, Any] = {"form_field_id": field.id}
+    if shape.value_kind == "user":
+        selection["selected_user_ids"] = [int(resolve_user(entry)) for entry in entries]
+    elif shape.catalog_kind:
+        attribute = REFERENCE_VALUE_KINDS[shape.value_kind][1]
+        selection[attribute] = [resolve_reference(shape.catalog_kind, entry) for entry in entries]
+    elif shape.value_kind == "catalog_entity":
+        selection["selected_catalog_entity_ids"] = list(entries)
+    elif shape.input_kind in OPTION_INPUT_KINDS:
+        selection["selected_option_ids"] = option_ids(field, value)
+    else:
+        selection.update(text_selection(shape, value))
+    return selection

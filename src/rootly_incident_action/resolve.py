@@ -1,0 +1,192 @@
+"""Turns every reference in a draft (name, slug or ID) into the ID Rootly needs.
+
+All problems are gathered and reported together, before anything is created. An entry
+shaped like a Rootly ID (a UUID) needs no lookup; when its kind is being listed anyway
+it is checked too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .catalog import KINDS
+from .errors import ActionError
+from .form_fields import (
+    BUILT_IN_INPUTS,
+    FieldShape,
+    FieldValueError,
+    selection_for,
+    values_of,
+)
+from .incident import REFERENCE_INPUT_KINDS, IncidentDraft
+from .matching import Ambiguous, CatalogEntry, Matched, Missing, match
+from .references import Reference
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def looks_like_id(text: str) -> bool:
+    return bool(_UUID.match(text))
+
+
+class Catalog(Protocol):
+    """What resolution reads; `catalog.CatalogReader` fetches it from Rootly."""
+
+    def load(self, kinds: set[str]) -> None: ...
+
+    def has(self, kind: str) -> bool: ...
+
+    def entries(self, kind: str) -> list[CatalogEntry]: ...
+
+    def load_users(self, emails: set[str]) -> None: ...
+
+    def user(self, email: str) -> CatalogEntry | None: ...
+
+
+@dataclass(frozen=True)
+class Problem:
+    input_name: str
+    value: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.input_name}: {self.value!r} {self.reason}"
+
+
+class UnresolvedReferences(ActionError):
+    title = "Some names could not be resolved"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head = (
+            "1 reference could not be resolved"
+            if count == 1
+            else f"{count} references could not be resolved"
+        )
+        lines = "\n".join(f"- {problem.line()}" for problem in problems)
+        super().__init__(
+            f"{head}, so no incident was created:\n{lines}\n"
+            "Names match exactly (then ignoring case and spacing); slugs and IDs always match. "
+            "`python -m rootly_incident_action --list-catalog` shows what the token can see."
+        )
+
+
+def kinds_to_list(draft: IncidentDraft) -> set[str]:
+    """The catalog kinds this draft cannot do without listing."""
+    kinds = {
+        REFERENCE_INPUT_KINDS[name]
+        for name, references in draft.all_references().items()
+        if any(not looks_like_id(reference.text) for reference in references)
+    }
+    if draft.form_fields:
+        kinds.add("form_fields")  # even by ID: the field's kind decides the selection
+    return kinds
+
+
+def resolve(draft: IncidentDraft, catalog: Catalog) -> IncidentDraft:
+    """The same draft with every reference an ID and form fields as selections."""
+    problems: list[Problem] = []
+    catalog.load(kinds_to_list(draft))
+
+    def resolve_one(input_name: str, kind: str, text: str) -> str:
+        if looks_like_id(text) and not catalog.has(kind):
+            return text
+        outcome = match(text, catalog.entries(kind))
+        if isinstance(outcome, Matched):
+            return outcome.entry.id
+        problems.append(Problem(input_name, text, _explain(outcome, kind)))
+        return text
+
+    resolved = {
+        # dict.fromkeys: "Checkout" and "checkout" may name the same entry; send it once.
+        name: tuple(
+            dict.fromkeys(
+                Reference(resolve_one(name, REFERENCE_INPUT_KINDS[name], ref.text)) for ref in refs
+            )
+        )
+        for name, refs in draft.all_references().items()
+    }
+    selections = _form_field_selections(draft, catalog, problems)
+    if problems:
+        raise UnresolvedReferences(problems)
+    return draft.with_ids(resolved, selections)
+
+
+def _form_field_selections(
+    draft: IncidentDraft, catalog: Catalog, problems: list[Problem]
+) -> tuple[dict[str, Any], ...]:
+    if not draft.form_fields:
+        return ()
+    fields: list[tuple[CatalogEntry, str, Any]] = []
+    for key, value in draft.form_fields.items():
+        outcome = match(key, catalog.entries("form_fields"))
+        if not isinstance(outcome, Matched):
+            problems.append(Problem("form-fields", key, _explain(outcome, "form_fields")))
+            continue
+        field = outcome.entry
+        kind = str(field.details.get("kind") or "custom")
+        if kind != "custom":
+            own_input = BUILT_IN_INPUTS.get(kind)
+            hint = f"set it with the '{own_input}' input" if own_input else "it is not custom"
+            problems.append(Problem("form-fields", key, f"is Rootly's built-in field: {hint}"))
+            continue
+        fields.append((field, key, value))
+
+    # Second wave: the kinds and users the field values name, all at once.
+    kinds, emails = set(), set()
+    for field, _, value in fields:
+        shape = FieldShape.of(field)
+        for text in values_of(value):
+            if shape.catalog_kind and not looks_like_id(text):
+                kinds.add(shape.catalog_kind)
+            if shape.value_kind == "user" and not text.isdigit():
+                emails.add(text)
+    catalog.load(kinds)
+    catalog.load_users(emails)
+
+    selections = []
+    for field, key, value in fields:
+        shape = FieldShape.of(field)
+        where = f"form-fields: {key!r} ({shape.input_kind} field, takes {shape.describe()})"
+
+        def reference(kind: str, text: str, where: str = where) -> str:
+            if looks_like_id(text) and not catalog.has(kind):
+                return text
+            outcome = match(text, catalog.entries(kind))
+            if isinstance(outcome, Matched):
+                return outcome.entry.id
+            raise FieldValueError(text, _explain(outcome, kind))
+
+        def user(text: str) -> str:
+            if text.isdigit():
+                return text
+            if not _EMAIL.match(text):
+                raise FieldValueError(text, "is neither an email address nor a user ID")
+            found = catalog.user(text)
+            if found is None or not found.id.isdigit():
+                raise FieldValueError(text, "matches no user's email")
+            return found.id
+
+        try:
+            selections.append(selection_for(field, value, reference, user))
+        except FieldValueError as problem:
+            problems.append(Problem(where, problem.value, problem.reason))
+    return tuple(selections)
+
+
+def _explain(outcome: Ambiguous | Missing, kind: str) -> str:
+    names = KINDS[kind]
+    if isinstance(outcome, Ambiguous):
+        listed = "; ".join(entry.describe() for entry in outcome.candidates)
+        return (
+            f"is ambiguous: {len(outcome.candidates)} {names.plural} match by "
+            f"{outcome.rule}: {listed}. Write the slug or the ID instead"
+        )
+    if outcome.closest:
+        listed = "; ".join(entry.describe() for entry in outcome.closest)
+        return f"matches no {names.singular}. Closest: {listed}"
+    return f"matches no {names.singular}, and nothing is close"
