@@ -4,6 +4,9 @@ import os
 import sys
 from pathlib import Path
 
+# pydantic otherwise scans every installed package's entry points for plugins at start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+
 # Found by absolute path, so it works whatever the working directory (the runner uses
 # /github/workspace) and whether or not the package is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))

@@ -31,13 +31,17 @@ def create_body(rootly: RootlyStandIn) -> dict[str, Any]:
     return attributes
 
 
-def listings(rootly: RootlyStandIn) -> dict[str, list[str]]:
-    """path -> the page numbers requested, for every GET."""
-    pages: dict[str, list[str]] = {}
+def lookups(rootly: RootlyStandIn) -> list[tuple[str, str]]:
+    """(path, filter=value or page=N) for every GET, sorted."""
+    found = []
     for request in rootly.requests:
-        if request.method == "GET":
-            pages.setdefault(request.path, []).append(request.query.get("page[number]", "1"))
-    return {path: sorted(numbers) for path, numbers in pages.items()}
+        if request.method != "GET":
+            continue
+        filters = [f"{k}={v}" for k, v in request.query.items() if k.startswith("filter[")]
+        found.append(
+            (request.path, filters[0] if filters else f"page={request.query.get('page[number]')}")
+        )
+    return sorted(found)
 
 
 def test_every_kind_resolves_by_name_slug_and_id(
@@ -65,16 +69,21 @@ def test_every_kind_resolves_by_name_slug_and_id(
     assert body["group_ids"] == [PLATFORM, SRE]
     assert body["incident_type_ids"] == [DEPLOYMENT, CUSTOMER_FACING]
     assert body["cause_ids"] == [BAD_DEPLOY, CAPACITY]
-    # Each kind listed once, whole; "Payments" lives on the second page of services.
-    assert listings(rootly) == {
-        "/v1/severities": ["1"],
-        "/v1/services": ["1", "2"],
-        "/v1/environments": ["1"],
-        "/v1/functionalities": ["1"],
-        "/v1/teams": ["1"],
-        "/v1/incident_types": ["1"],
-        "/v1/causes": ["1"],
-    }
+    # One exact query by slug and one by name per name, each once; nothing listed, though
+    # "Payments" lives on the second page of services.
+    named = [
+        ("/v1/severities", "SEV1"),
+        ("/v1/services", "Payments"),
+        ("/v1/services", "checkout-2"),
+        ("/v1/environments", "production"),
+        ("/v1/functionalities", "Card payments"),
+        ("/v1/teams", "platform"),
+        ("/v1/incident_types", "Deployment"),
+        ("/v1/causes", "bad-deploy"),
+    ]
+    assert lookups(rootly) == sorted(
+        (path, f"filter[{field}]={text}") for path, text in named for field in ("slug", "name")
+    )
 
 
 def test_slugs_and_ids_resolve_for_every_kind(action: ActionHarness, rootly: RootlyStandIn) -> None:
@@ -99,6 +108,33 @@ def test_slugs_and_ids_resolve_for_every_kind(action: ActionHarness, rootly: Roo
     assert body["group_ids"] == [stable_id("teams", "site-reliability")]
     assert body["incident_type_ids"] == [CUSTOMER_FACING]
     assert body["cause_ids"] == [CAPACITY]
+
+
+def test_a_name_in_another_case_is_found_by_listing_every_page(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"services": "payments GATEWAY, Payments", "teams": "Platform"})
+
+    assert run.exit_code == 0, run.stdout
+    gateway = stable_id("services", "payments-gateway")
+    assert create_body(rootly)["service_ids"] == [gateway, PAYMENTS]
+    # Exact queries could not settle "payments GATEWAY": services were listed, both
+    # pages and only once; teams, settled exactly, were not listed at all.
+    listed = [entry for entry in lookups(rootly) if entry[1].startswith("page=")]
+    assert listed == [("/v1/services", "page=1"), ("/v1/services", "page=2")]
+
+
+def test_a_name_used_by_two_inputs_is_looked_up_once(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"services": "Payments", "form-fields": "Affected services: [Payments]"})
+
+    assert run.exit_code == 0, run.stdout
+    payments_lookups = [entry for entry in lookups(rootly) if entry[1].endswith("=Payments")]
+    assert payments_lookups == [
+        ("/v1/services", "filter[name]=Payments"),
+        ("/v1/services", "filter[slug]=Payments"),
+    ]
 
 
 def test_case_spacing_and_precedence_rules(action: ActionHarness, rootly: RootlyStandIn) -> None:

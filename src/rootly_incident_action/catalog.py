@@ -1,11 +1,16 @@
 """Reads what a Rootly account contains — services, teams, severities, ... — for matching.
 
-Each kind is listed whole, once per run, and kinds are read concurrently: the first
-page of every kind at once, then all remaining pages at once. Listing beats per-name
-filtered queries here because `filter[name]` is case-sensitive and exact, and because a
-"did you mean" needs the names that exist anyway (benchmarks/resolution.py measures it).
-Users are the exception: an organisation may have thousands, so each email is looked up
-with `filter[email]`.
+Two ways to look, chosen by measurement (benchmarks/resolution.py):
+
+- exact queries, `filter[slug]` and `filter[name]` for each name, all sent at once. They
+  settle most names in one round trip however large the catalog, because both filters
+  are exact and cover every page;
+- listing a kind whole (every page, 100 at a time), only for names the exact queries
+  did not settle: a name written in another case or spacing, a typo that needs "did
+  you mean", or an ID-shaped entry of a kind being listed anyway.
+
+Each (kind, name) is queried at most once and each kind listed at most once per run;
+everything that can go at the same time does. Users are found by `filter[email]`.
 """
 
 from __future__ import annotations
@@ -15,14 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from .matching import CatalogEntry
+from .matching import CatalogEntry, ExactHits
 
 if TYPE_CHECKING:
     from .rootly.client import RootlyClient
     from .rootly.models import ListPage, Resource
 
 PAGE_SIZE = 100  # the most Rootly serves per page
-MAX_CONCURRENT_REQUESTS = 8
+MAX_CONCURRENT_REQUESTS = 16
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,21 @@ class CatalogReader:
     def __init__(self, client: RootlyClient) -> None:
         self._client = client
         self._entries: dict[str, list[CatalogEntry]] = {}
+        self._exact: dict[tuple[str, str], ExactHits] = {}
         self._users: dict[str, CatalogEntry | None] = {}
+
+    def query_exact(self, names: Iterable[tuple[str, str]]) -> None:
+        """Ask for each (kind, name) by slug and by name, all at once."""
+        wanted = sorted(set(names) - set(self._exact))
+        jobs = [(kind, text, field) for kind, text in wanted for field in ("slug", "name")]
+        pages = _concurrently(jobs, lambda job: self._filtered(*job))
+        found = iter(pages)
+        for kind, text in wanted:
+            by_slug, by_name = next(found), next(found)
+            self._exact[(kind, text)] = ExactHits.of(text, by_slug, by_name)
+
+    def exact(self, kind: str, text: str) -> ExactHits | None:
+        return self._exact.get((kind, text))
 
     def has(self, kind: str) -> bool:
         return kind in self._entries
@@ -92,6 +111,12 @@ class CatalogReader:
 
     def user(self, email: str) -> CatalogEntry | None:
         return self._users.get(email.casefold())
+
+    def _filtered(self, kind: str, text: str, field: str) -> list[CatalogEntry]:
+        params: dict[str, str | int] = {f"filter[{field}]": text, "page[size]": PAGE_SIZE}
+        if kind == "form_fields":
+            params["include"] = "options"
+        return _entries_of(self._client.list_page(KINDS[kind].path, params))
 
     def _page(self, kind: str, number: int) -> ListPage:
         params: dict[str, str | int] = {"page[number]": number, "page[size]": PAGE_SIZE}

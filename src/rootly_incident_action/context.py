@@ -12,7 +12,7 @@ DEFAULT_SERVER_URL = "https://github.com"
 
 
 class PullRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     number: int
     title: str = ""
@@ -21,7 +21,7 @@ class PullRequest(BaseModel):
 class RunContext(BaseModel):
     """The workflow run that is declaring the incident. Every field may be empty locally."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     server_url: str = DEFAULT_SERVER_URL
     repository: str = ""

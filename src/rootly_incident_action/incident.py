@@ -48,7 +48,7 @@ FALLBACK_TITLE = "Incident declared from CI"
 class IncidentDraft(BaseModel):
     """The incident as it will be sent, before references are checked by Rootly."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     title: str
     summary: str

@@ -71,7 +71,7 @@ REFERENCE_LIST_INPUTS = (
 class ActionInputs(BaseModel):
     """Everything the user asked for, validated and typed."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     api_token: SecretStr
     api_url: str = DEFAULT_API_URL

@@ -10,7 +10,7 @@ from .errors import ActionError
 from .incident import IncidentDraft, build_incident, describe_references
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
 from .report import report_created, report_dry_run, report_failure
-from .resolve import kinds_to_list, resolve
+from .resolve import needs_lookup, resolve
 from .rootly import MEDIA_TYPE
 from .runner import Runner
 
@@ -31,7 +31,7 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
         _warn_about_lifecycle_timestamps(runner, inputs)
         context = read_run_context(environ)
         draft = build_incident(inputs, context)
-        if inputs.dry_run and not kinds_to_list(draft):
+        if inputs.dry_run and not needs_lookup(draft):
             # Nothing to look up: a dry run that makes no request at all.
             report_dry_run(runner, _request_preview(inputs, draft), draft)
             return 0
@@ -57,7 +57,7 @@ def _resolve_and_create(
     with RootlyClient(
         inputs.api_url, inputs.api_token.get_secret_value(), timeout=inputs.timeout_seconds
     ) as client:
-        if kinds_to_list(draft):
+        if needs_lookup(draft):
             draft = resolve(draft, CatalogReader(client))
         if inputs.dry_run:
             report_dry_run(runner, _request_preview(inputs, draft), draft)

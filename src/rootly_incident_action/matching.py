@@ -69,6 +69,38 @@ _RULES: tuple[tuple[str, Callable[[CatalogEntry, str], bool]], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class ExactHits:
+    """What exact `filter[slug]` and `filter[name]` queries found for one name."""
+
+    by_slug: tuple[CatalogEntry, ...]
+    by_name: tuple[CatalogEntry, ...]
+
+    @classmethod
+    def of(
+        cls, text: str, by_slug: Sequence[CatalogEntry], by_name: Sequence[CatalogEntry]
+    ) -> ExactHits:
+        # Checked again here: whatever the server's filters do, only exact hits count.
+        return cls(
+            tuple(entry for entry in by_slug if entry.slug == text),
+            tuple(entry for entry in by_name if entry.name == text),
+        )
+
+
+def match_exact(hits: ExactHits) -> Matched | Ambiguous | None:
+    """Settle a name from exact queries alone; None when only a full listing can tell.
+
+    The two queries cover every page, so the slug rule and the exact-name rule are
+    decided here exactly as `match` would decide them over the whole catalog.
+    """
+    for rule, found in (("slug", hits.by_slug), ("name", hits.by_name)):
+        if len(found) == 1:
+            return Matched(found[0])
+        if len(found) > 1:
+            return Ambiguous(found, rule)
+    return None
+
+
 def match(text: str, entries: Sequence[CatalogEntry]) -> MatchOutcome:
     """Find the one entry `text` refers to, or say why there is not exactly one."""
     for rule, fits in _RULES:

@@ -8,20 +8,24 @@ it is checked too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .catalog import KINDS
 from .errors import ActionError
-from .form_fields import (
-    BUILT_IN_INPUTS,
-    FieldShape,
-    FieldValueError,
-    selection_for,
-    values_of,
-)
+from .form_fields import BUILT_IN_INPUTS, FieldShape, FieldValueError, selection_for, values_of
 from .incident import REFERENCE_INPUT_KINDS, IncidentDraft
-from .matching import Ambiguous, CatalogEntry, Matched, Missing, match
+from .matching import (
+    Ambiguous,
+    CatalogEntry,
+    ExactHits,
+    Matched,
+    MatchOutcome,
+    Missing,
+    match,
+    match_exact,
+)
 from .references import Reference
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -35,13 +39,17 @@ def looks_like_id(text: str) -> bool:
 class Catalog(Protocol):
     """What resolution reads; `catalog.CatalogReader` fetches it from Rootly."""
 
-    def load(self, kinds: set[str]) -> None: ...
+    def query_exact(self, names: Iterable[tuple[str, str]]) -> None: ...
+
+    def exact(self, kind: str, text: str) -> ExactHits | None: ...
+
+    def load(self, kinds: Iterable[str]) -> None: ...
 
     def has(self, kind: str) -> bool: ...
 
     def entries(self, kind: str) -> list[CatalogEntry]: ...
 
-    def load_users(self, emails: set[str]) -> None: ...
+    def load_users(self, emails: Iterable[str]) -> None: ...
 
     def user(self, email: str) -> CatalogEntry | None: ...
 
@@ -75,27 +83,21 @@ class UnresolvedReferences(ActionError):
         )
 
 
-def kinds_to_list(draft: IncidentDraft) -> set[str]:
-    """The catalog kinds this draft cannot do without listing."""
-    kinds = {
-        REFERENCE_INPUT_KINDS[name]
-        for name, references in draft.all_references().items()
-        if any(not looks_like_id(reference.text) for reference in references)
-    }
-    if draft.form_fields:
-        kinds.add("form_fields")  # even by ID: the field's kind decides the selection
-    return kinds
+def needs_lookup(draft: IncidentDraft) -> bool:
+    """Whether anything in the draft must be looked up in Rootly before creating."""
+    return bool(draft.form_fields) or bool(_named(_reference_texts(draft)))
 
 
 def resolve(draft: IncidentDraft, catalog: Catalog) -> IncidentDraft:
     """The same draft with every reference an ID and form fields as selections."""
     problems: list[Problem] = []
-    catalog.load(kinds_to_list(draft))
+    field_keys = [("form_fields", key) for key in draft.form_fields]
+    # The field keys are looked up by exact query even when they are IDs: the field's
+    # kind decides what its value must be.
+    _fetch(catalog, _named(_reference_texts(draft)) + field_keys)
 
     def resolve_one(input_name: str, kind: str, text: str) -> str:
-        if looks_like_id(text) and not catalog.has(kind):
-            return text
-        outcome = match(text, catalog.entries(kind))
+        outcome = find(catalog, kind, text)
         if isinstance(outcome, Matched):
             return outcome.entry.id
         problems.append(Problem(input_name, text, _explain(outcome, kind)))
@@ -116,14 +118,56 @@ def resolve(draft: IncidentDraft, catalog: Catalog) -> IncidentDraft:
     return draft.with_ids(resolved, selections)
 
 
+def find(catalog: Catalog, kind: str, text: str) -> MatchOutcome:
+    """The entry `text` names, from a full listing when there is one, else exact hits."""
+    if catalog.has(kind):
+        return match(text, catalog.entries(kind))
+    if looks_like_id(text):
+        return Matched(CatalogEntry(id=text, name=text))  # taken on trust; Rootly checks
+    hits = catalog.exact(kind, text)
+    outcome = match_exact(hits) if hits is not None else None
+    if outcome is None:
+        raise AssertionError(f"{kind} {text!r} was neither queried nor listed")
+    return outcome
+
+
+def _fetch(catalog: Catalog, names: list[tuple[str, str]]) -> None:
+    """Exact queries for every name at once; then list, whole, the kinds they left open."""
+    catalog.query_exact(names)
+    unsettled = {
+        kind
+        for kind, text in names
+        if not catalog.has(kind) and not _settled(catalog.exact(kind, text))
+    }
+    catalog.load(unsettled)
+
+
+def _settled(hits: ExactHits | None) -> bool:
+    return hits is not None and match_exact(hits) is not None
+
+
+def _reference_texts(draft: IncidentDraft) -> list[tuple[str, str]]:
+    return [
+        (REFERENCE_INPUT_KINDS[name], ref.text)
+        for name, refs in draft.all_references().items()
+        for ref in refs
+    ]
+
+
+def _named(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(kind, text) for kind, text in pairs if not looks_like_id(text)]
+
+
 def _form_field_selections(
     draft: IncidentDraft, catalog: Catalog, problems: list[Problem]
 ) -> tuple[dict[str, Any], ...]:
-    if not draft.form_fields:
-        return ()
     fields: list[tuple[CatalogEntry, str, Any]] = []
     for key, value in draft.form_fields.items():
-        outcome = match(key, catalog.entries("form_fields"))
+        outcome = find(catalog, "form_fields", key)
+        if isinstance(outcome, Matched) and not outcome.entry.details:
+            # An ID taken on trust has no kind to go by: list the fields to learn it.
+            catalog.load(["form_fields"])
+            outcome = find(catalog, "form_fields", key)
         if not isinstance(outcome, Matched):
             problems.append(Problem("form-fields", key, _explain(outcome, "form_fields")))
             continue
@@ -135,42 +179,41 @@ def _form_field_selections(
             problems.append(Problem("form-fields", key, f"is Rootly's built-in field: {hint}"))
             continue
         fields.append((field, key, value))
+    if not fields:
+        return ()
 
-    # Second wave: the kinds and users the field values name, all at once.
-    kinds, emails = set(), set()
+    # Second round: the catalog entries and users the field values name, all at once.
+    names, emails = [], []
     for field, _, value in fields:
         shape = FieldShape.of(field)
         for text in values_of(value):
             if shape.catalog_kind and not looks_like_id(text):
-                kinds.add(shape.catalog_kind)
-            if shape.value_kind == "user" and not text.isdigit():
-                emails.add(text)
-    catalog.load(kinds)
+                names.append((shape.catalog_kind, text))
+            if shape.value_kind == "user" and _EMAIL.match(text):
+                emails.append(text)
     catalog.load_users(emails)
+    _fetch(catalog, names)
+
+    def reference(kind: str, text: str) -> str:
+        outcome = find(catalog, kind, text)
+        if isinstance(outcome, Matched):
+            return outcome.entry.id
+        raise FieldValueError(text, _explain(outcome, kind))
+
+    def user(text: str) -> str:
+        if text.isdigit():
+            return text
+        if not _EMAIL.match(text):
+            raise FieldValueError(text, "is neither an email address nor a user ID")
+        found = catalog.user(text)
+        if found is None or not found.id.isdigit():
+            raise FieldValueError(text, "matches no user's email")
+        return found.id
 
     selections = []
     for field, key, value in fields:
         shape = FieldShape.of(field)
         where = f"form-fields: {key!r} ({shape.input_kind} field, takes {shape.describe()})"
-
-        def reference(kind: str, text: str, where: str = where) -> str:
-            if looks_like_id(text) and not catalog.has(kind):
-                return text
-            outcome = match(text, catalog.entries(kind))
-            if isinstance(outcome, Matched):
-                return outcome.entry.id
-            raise FieldValueError(text, _explain(outcome, kind))
-
-        def user(text: str) -> str:
-            if text.isdigit():
-                return text
-            if not _EMAIL.match(text):
-                raise FieldValueError(text, "is neither an email address nor a user ID")
-            found = catalog.user(text)
-            if found is None or not found.id.isdigit():
-                raise FieldValueError(text, "matches no user's email")
-            return found.id
-
         try:
             selections.append(selection_for(field, value, reference, user))
         except FieldValueError as problem:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 class _Lenient(BaseModel):
     # Rootly adds attributes often; an answer with more than we know is still a good answer.
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class SeverityAttributes(_Lenient):
