@@ -13,7 +13,7 @@ COPY requirements-image.lock /tmp/requirements-image.lock
 # Hash-checked and --no-deps: exactly the pins in the lock, nothing resolved at build time.
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/requirements-image.lock \
- && /opt/venv/bin/pip uninstall --yes pip \
+ && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools \
  && rm -rf /opt/venv/lib/python3*/site-packages/tests
 COPY entrypoint.py /action/entrypoint.py
 COPY src/ /action/src/

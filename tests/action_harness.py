@@ -166,6 +166,15 @@ def assert_secret_not_leaked(run: ActionRun, secret: str) -> None:
     assert not leaked, f"the API token appeared in {leaked}"
 
 
+def input_variables(rootly: RootlyStandIn, inputs: dict[str, str] | None) -> dict[str, str]:
+    """INPUT_* for every input of action.yml: the given values over its defaults."""
+    given = {"api-token": rootly.token, "api-url": rootly.url, **(inputs or {})}
+    unknown = set(given) - set(action_defaults())
+    assert not unknown, f"inputs not declared in action.yml: {unknown}"
+    values = {**action_defaults(), **given}
+    return {f"INPUT_{name.upper()}": value for name, value in values.items()}
+
+
 class ActionHarness:
     def __init__(self, workdir: Path, rootly: RootlyStandIn) -> None:
         self.workdir = workdir
@@ -183,28 +192,16 @@ class ActionHarness:
         self.runs += 1
         workdir = self.workdir / f"run{self.runs}"
         (workdir / "workspace").mkdir(parents=True)
-        given = {"api-token": self.rootly.token, "api-url": self.rootly.url, **(inputs or {})}
-        unknown = set(given) - set(action_defaults())
-        assert not unknown, f"inputs not declared in action.yml: {unknown}"
-        values = {**action_defaults(), **given}
         environ = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
             **github_environment(workdir, event),
-            **{f"INPUT_{name.upper()}": value for name, value in values.items()},
+            **input_variables(self.rootly, inputs),
             **(env or {}),
         }
         before = len(self.rootly.requests)
-        finished = subprocess.run(
-            [sys.executable, str(ENTRYPOINT)],
-            env=environ,
-            cwd=workdir / "workspace",
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        finished = self.start(environ, workdir, timeout)
         run = ActionRun(
             exit_code=finished.returncode,
             stdout=finished.stdout,
@@ -216,3 +213,17 @@ class ActionHarness:
         assert "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
         assert_secret_not_leaked(run, self.rootly.token)
         return run
+
+    def start(
+        self, environ: dict[str, str], workdir: Path, timeout: float
+    ) -> subprocess.CompletedProcess[str]:
+        """Start the action the way the runner does; here, entrypoint.py directly."""
+        return subprocess.run(
+            [sys.executable, str(ENTRYPOINT)],
+            env=environ,
+            cwd=workdir / "workspace",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )

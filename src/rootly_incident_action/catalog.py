@@ -16,7 +16,6 @@ everything that can go at the same time does. Users are found by `filter[email]`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -172,5 +171,7 @@ def _entry(
 def _concurrently(jobs: list[T], work: Callable[[T], R]) -> list[R]:
     if len(jobs) <= 1:
         return [work(job) for job in jobs]
+    from concurrent.futures import ThreadPoolExecutor  # only runs that look things up
+
     with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_REQUESTS, len(jobs))) as pool:
         return list(pool.map(work, jobs))

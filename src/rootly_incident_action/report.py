@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .context import RunContext
 from .errors import ActionError
 from .incident import IncidentDraft
-from .rootly.models import Incident
 from .runner import Runner
+
+if TYPE_CHECKING:
+    # Only for annotations: the response models are not needed for a dry run or an
+    # input error, so they are not imported on the way there.
+    from .rootly.models import Incident
 
 OUTPUT_NAMES = (
     "incident-id",
