@@ -33,6 +33,8 @@ from rootly_incident_action.runner import ActionsRunner
 class NaiveCatalog(CatalogReader):
     def query_exact(self, names: Iterable[tuple[str, str]]) -> None:
         for kind, text in names:  # one after another, in input order
+            if (kind, text) in self._exact:
+                continue
             page = self._client.list_page(KINDS[kind].path, {"filter[name]": text})
             found = catalog_module._entries_of(page)
             self._exact[(kind, text)] = ExactHits.of(text, (), found)

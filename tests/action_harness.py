@@ -8,11 +8,13 @@ checked for the API token leaking into anything a person could read.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -179,7 +181,7 @@ class ActionHarness:
     def __init__(self, workdir: Path, rootly: RootlyStandIn) -> None:
         self.workdir = workdir
         self.rootly = rootly
-        self.runs = 0
+        self._numbers = itertools.count(1)  # thread-safe: runs may start concurrently
 
     def run(
         self,
@@ -188,9 +190,9 @@ class ActionHarness:
         env: dict[str, str] | None = None,
         event: dict[str, Any] | None = None,
         timeout: float = 60,
+        barrier: threading.Barrier | None = None,
     ) -> ActionRun:
-        self.runs += 1
-        workdir = self.workdir / f"run{self.runs}"
+        workdir = self.workdir / f"run{next(self._numbers)}"
         (workdir / "workspace").mkdir(parents=True)
         environ = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -200,6 +202,8 @@ class ActionHarness:
             **input_variables(self.rootly, inputs),
             **(env or {}),
         }
+        if barrier is not None:
+            barrier.wait()  # start together with the other runs
         before = len(self.rootly.requests)
         finished = self.start(environ, workdir, timeout)
         run = ActionRun(

@@ -15,6 +15,13 @@ DEPLOYMENT = stable_id("incident_types", "deployment")
 BAD_DEPLOY = stable_id("causes", "bad-deploy")
 
 
+def own_labels(attributes: dict[str, object]) -> dict[str, str]:
+    """The incident's labels without the action's own bookkeeping (dedup key, creator)."""
+    labels = attributes["labels"]
+    assert isinstance(labels, dict)
+    return {k: v for k, v in labels.items() if not k.startswith("rootly_action_")}
+
+
 def created_attributes(rootly: RootlyStandIn) -> dict[str, object]:
     creates = rootly.requests_to("POST", "/v1/incidents")
     assert len(creates) == 1
@@ -96,6 +103,8 @@ def test_every_input_reaches_rootly_and_the_outputs_name_the_incident(
         "slack-channel-name": "inc-deploy-prod",
         "slack-channel-url": stored["attributes"]["slack_channel_url"],
         "parent-incident-id": parent_id,
+        "parent-incident-url": rootly.incidents[0]["attributes"]["url"],
+        "created": "true",
     }
     assert stored["attributes"]["kind"] == "normal_sub"
     assert f"]({stored['attributes']['url']})" in run.summary
@@ -130,7 +139,7 @@ def test_defaults_link_the_incident_to_the_run_commit_and_pull_request(
     assert "Workflow: Deploy / deploy" in summary
     assert "Actor: octocat" in summary
     assert "Event: pull_request" in summary
-    assert attributes["labels"] == {
+    assert own_labels(attributes) == {
         "github_repository": "acme/shop",
         "github_workflow": "Deploy",
         "github_run_id": RUN_ID,
@@ -156,7 +165,7 @@ def test_context_labels_and_summary_can_be_switched_off(
 
     assert run.exit_code == 0, run.stdout
     attributes = created_attributes(rootly)
-    assert attributes["labels"] == {"github_repository": "overridden"}
+    assert own_labels(attributes) == {"github_repository": "overridden"}
     assert "summary" not in attributes
 
 
@@ -284,7 +293,8 @@ def test_an_outage_is_not_retried_blindly_and_says_to_check_rootly(
 ) -> None:
     rootly.add_fault("POST", "/v1/incidents", status=503)
 
-    run = action.run({"title": "x"})
+    # Without a dedup key there is no way to tell whether the create landed.
+    run = action.run({"title": "x", "deduplicate": "false"})
 
     assert run.exit_code == 1
     assert run.error.title == "Rootly had an outage"
@@ -299,7 +309,7 @@ def test_a_timeout_names_the_input_that_controls_it(
 ) -> None:
     rootly.add_fault("POST", "/v1/incidents", status=None, delay=2.5)
 
-    run = action.run({"title": "x", "timeout-seconds": "1"})
+    run = action.run({"title": "x", "timeout-seconds": "1", "deduplicate": "false"})
 
     assert run.exit_code == 1
     assert run.error.title == "Rootly did not answer in time"
@@ -312,7 +322,7 @@ def test_a_dropped_connection_is_reported_as_a_network_error(
 ) -> None:
     rootly.add_fault("POST", "/v1/incidents", drop=True)
 
-    run = action.run({"title": "x"})
+    run = action.run({"title": "x", "deduplicate": "false"})
 
     assert run.exit_code == 1
     assert run.error.title == "Rootly could not be reached"

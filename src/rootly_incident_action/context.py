@@ -31,6 +31,7 @@ class RunContext(BaseModel):
     workflow: str = ""
     job: str = ""
     run_id: str = ""
+    run_number: str = ""
     run_attempt: str = ""
     actor: str = ""
     event_name: str = ""
@@ -84,6 +85,7 @@ def read_run_context(environ: Mapping[str, str]) -> RunContext:
         workflow=env("GITHUB_WORKFLOW"),
         job=env("GITHUB_JOB"),
         run_id=env("GITHUB_RUN_ID"),
+        run_number=env("GITHUB_RUN_NUMBER"),
         run_attempt=env("GITHUB_RUN_ATTEMPT"),
         actor=env("GITHUB_ACTOR"),
         event_name=env("GITHUB_EVENT_NAME"),

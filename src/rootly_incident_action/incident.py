@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .context import RunContext
+from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
 from .form_fields import FormValue
 from .inputs import ActionInputs
 from .references import Reference
@@ -65,6 +66,17 @@ class IncidentDraft(BaseModel):
     form_fields: dict[str, FormValue] = {}
     # Filled in by resolution: `form_field_selections_attributes` entries.
     form_field_selections: tuple[dict[str, Any], ...] = ()
+    # The label that makes this incident findable again, and its value; None: no dedup.
+    dedup_label: str = DEDUP_LABEL
+    dedup_key: str | None = None
+    # Prefix of the input names that fill this draft ("parent-" for the pipeline parent).
+    input_prefix: str = ""
+
+    def with_labels(self, extra: dict[str, str]) -> IncidentDraft:
+        return self.model_copy(update={"labels": {**self.labels, **extra}})
+
+    def under_parent(self, parent_id: str) -> IncidentDraft:
+        return self.model_copy(update={"parent_incident": Reference(parent_id)})
 
     def all_references(self) -> dict[str, tuple[Reference, ...]]:
         """Every catalog reference, by the input that named it (severity included)."""
@@ -141,8 +153,18 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
     if inputs.context_summary and context.in_workflow:
         block = context_block(context)
         summary = f"{summary}\n\n{block}" if summary else block
+    title = inputs.title or default_title(context)
+    dedup_key = None
+    if inputs.deduplicate:
+        # Outside a workflow there is no run to tie a default key to.
+        dedup_key = inputs.dedup_key or (
+            default_dedup_key(context, title) if context.in_workflow else None
+        )
+    if dedup_key:
+        labels[DEDUP_LABEL] = dedup_key
     return IncidentDraft(
-        title=inputs.title or default_title(context),
+        dedup_key=dedup_key,
+        title=title,
         summary=summary,
         severity=inputs.severity,
         references={name: inputs.references_for(name) for name in REFERENCE_ATTRIBUTES},
@@ -158,6 +180,46 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
     )
 
 
+def build_parent_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
+    """The one incident a whole workflow run's failures are declared under."""
+    key = inputs.parent_key or default_parent_key(context)
+    labels = context_labels(context) if inputs.context_labels else {}
+    labels.pop("github_run_attempt", None)  # the parent outlives any one attempt
+    labels[PARENT_LABEL] = key
+    summary = inputs.parent_summary or ""
+    if inputs.context_summary and context.in_workflow:
+        block = context_block(context, with_job=False)
+        summary = f"{summary}\n\n{block}" if summary else block
+    return IncidentDraft(
+        title=inputs.parent_title or default_parent_title(context),
+        summary=summary,
+        severity=inputs.parent_severity,
+        references={},
+        private=inputs.private,
+        test=inputs.test_incident,
+        parent_incident=None,
+        notify_emails=(),
+        alert_ids=(),
+        labels=labels,
+        slack_channel_name=None,
+        timestamps={},
+        dedup_label=PARENT_LABEL,
+        dedup_key=key,
+        input_prefix="parent-",
+    )
+
+
+def default_parent_title(context: RunContext) -> str:
+    """`Workflow 'Release' run #77 failed in acme/shop on main`."""
+    if not context.repository:
+        return FALLBACK_TITLE
+    workflow = f"Workflow {context.workflow!r}" if context.workflow else "A workflow"
+    number = context.run_number or context.run_id
+    run = f" run #{number}" if number else ""
+    where = context.repository + (f" on {context.ref_name}" if context.ref_name else "")
+    return f"{workflow}{run} failed in {where}"
+
+
 def default_title(context: RunContext) -> str:
     """`Deploy failed in acme/shop on main`, with whatever parts the context has."""
     if not context.repository:
@@ -167,7 +229,7 @@ def default_title(context: RunContext) -> str:
     return f"{workflow} failed in {where}"
 
 
-def context_block(context: RunContext) -> str:
+def context_block(context: RunContext, *, with_job: bool = True) -> str:
     """Markdown lines that tie the incident to the run, the commit and the pull request."""
     lines = ["**Declared from GitHub Actions**", ""]
 
@@ -178,7 +240,8 @@ def context_block(context: RunContext) -> str:
     add("Repository", _link(context.repository, context.repository_url))
     add("Ref", f"`{context.ref}`" if context.ref else "")
     add("Commit", _link(f"`{context.short_sha}`", context.commit_url) if context.sha else "")
-    add("Workflow", " / ".join(part for part in (context.workflow, context.job) if part))
+    job = context.job if with_job else ""
+    add("Workflow", " / ".join(part for part in (context.workflow, job) if part))
     attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
     add("Run", _link(f"#{context.run_id}", context.run_url) + attempt)
     add("Actor", context.actor)

@@ -34,6 +34,11 @@ INPUT_DEFAULTS: dict[str, str] = {
     "labels": "",
     "test-incident": "false",
     "parent-incident-id": "",
+    "parent": "",
+    "parent-key": "",
+    "parent-title": "",
+    "parent-summary": "",
+    "parent-severity": "",
     "alert-ids": "",
     "slack-channel-name": "",
     "started-at": "",
@@ -42,6 +47,9 @@ INPUT_DEFAULTS: dict[str, str] = {
     "in-triage-at": "",
     "mitigated-at": "",
     "resolved-at": "",
+    "deduplicate": "true",
+    "dedup-key": "",
+    "dedup-window-hours": "168",
     "context-labels": "true",
     "context-summary": "true",
     "timeout-seconds": "30",
@@ -84,6 +92,14 @@ class ActionInputs(BaseModel):
     labels: dict[str, str] = {}
     test_incident: bool = False
     parent_incident: Reference | None = None
+    parent_mode: str = ""
+    parent_key: str | None = None
+    parent_title: str | None = None
+    parent_summary: str | None = None
+    parent_severity: Reference | None = None
+    deduplicate: bool = True
+    dedup_key: str | None = None
+    dedup_window_hours: float = 168.0
     alert_ids: tuple[str, ...] = ()
     slack_channel_name: str | None = None
     timestamps: dict[str, str] = {}
@@ -164,6 +180,16 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
         return tuple(parsing.parse_email(entry) for entry in parsing.split_list(text))
 
     parent_text = reader.optional("parent-incident-id")
+    parent_mode = reader.parse("parent", _parent_mode, "")
+    if parent_mode and parent_text:
+        reader.problems.append(
+            InvalidInput(
+                "parent-incident-id",
+                parent_text,
+                "choose one: 'parent: run' finds or creates the parent itself",
+            )
+        )
+    parent_severity = reader.optional("parent-severity")
     timestamps = {
         name: stamp
         for name in TIMESTAMP_INPUTS
@@ -182,6 +208,14 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
         labels=reader.parse("labels", parsing.parse_labels, {}),
         test_incident=reader.parse("test-incident", parsing.parse_bool, False),
         parent_incident=Reference(parent_text) if parent_text else None,
+        parent_mode=parent_mode,
+        parent_key=reader.optional("parent-key"),
+        parent_title=reader.optional("parent-title"),
+        parent_summary=reader.optional("parent-summary"),
+        parent_severity=Reference(parent_severity) if parent_severity else None,
+        deduplicate=reader.parse("deduplicate", parsing.parse_bool, True),
+        dedup_key=reader.optional("dedup-key"),
+        dedup_window_hours=reader.parse("dedup-window-hours", _window_hours, 168.0),
         alert_ids=tuple(parsing.split_list(reader.text("alert-ids"))),
         slack_channel_name=reader.optional("slack-channel-name"),
         timestamps=timestamps,
@@ -195,6 +229,22 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
     if reader.problems:
         raise InvalidInputs(reader.problems)
     return inputs
+
+
+def _parent_mode(text: str) -> str:
+    if text not in ("", "run"):
+        raise ValueError("expected 'run' (one parent incident per workflow run) or nothing")
+    return text
+
+
+def _window_hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        raise ValueError("expected a number of hours, such as 168") from None
+    if not 0 < hours <= 24 * 90:
+        raise ValueError("expected a number of hours between 0 and 2160 (90 days)")
+    return hours
 
 
 def _optional_form_fields(text: str) -> dict[str, FormValue]:

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .context import RunContext, read_run_context
-from .errors import ActionError
-from .incident import IncidentDraft, build_incident, describe_references
+from .errors import ActionError, InvalidInput, InvalidInputs
+from .incident import IncidentDraft, build_incident, build_parent_incident, describe_references
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
 from .report import report_created, report_dry_run, report_failure
-from .resolve import needs_lookup, resolve
+from .resolve import needs_lookup, resolve_all
 from .rootly import MEDIA_TYPE
 from .runner import Runner
 
@@ -30,12 +30,17 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
         inputs = parse_inputs(raw)
         _warn_about_lifecycle_timestamps(runner, inputs)
         context = read_run_context(environ)
-        draft = build_incident(inputs, context)
-        if inputs.dry_run and not needs_lookup(draft):
+        drafts = _drafts(inputs, context)
+        if inputs.dry_run and not any(needs_lookup(draft) for draft in drafts):
             # Nothing to look up: a dry run that makes no request at all.
-            report_dry_run(runner, _request_preview(inputs, draft), draft)
+            report_dry_run(runner, [_request_preview(inputs, draft) for draft in drafts], drafts[0])
             return 0
-        return _resolve_and_create(runner, inputs, draft, context)
+        if inputs.deduplicate and not drafts[0].dedup_key:
+            runner.info(
+                "Not deduplicating: outside a workflow run there is no run to tie the "
+                "incident to. Give 'dedup-key' to deduplicate anyway."
+            )
+        return _resolve_and_create(runner, inputs, drafts, context)
     except ActionError as failure:
         return report_failure(runner, failure, fail_on_error=fail_on_error)
     except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
@@ -46,24 +51,46 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
         return report_failure(runner, unexpected, fail_on_error=fail_on_error)
 
 
+def _drafts(inputs: ActionInputs, context: RunContext) -> list[IncidentDraft]:
+    """The incident to declare, then (in pipeline mode) the run's parent incident."""
+    draft = build_incident(inputs, context)
+    if inputs.parent_mode != "run":
+        return [draft]
+    if not (context.in_workflow or inputs.parent_key):
+        raise InvalidInputs(
+            [
+                InvalidInput(
+                    "parent",
+                    "run",
+                    "it needs a workflow run (GITHUB_REPOSITORY and GITHUB_RUN_ID) or a "
+                    "'parent-key' saying which incidents belong together",
+                )
+            ]
+        )
+    return [draft, build_parent_incident(inputs, context)]
+
+
 def _resolve_and_create(
-    runner: Runner, inputs: ActionInputs, draft: IncidentDraft, context: RunContext
+    runner: Runner, inputs: ActionInputs, drafts: list[IncidentDraft], context: RunContext
 ) -> int:
     # Imported here, after the inputs are known to be good: httpx is the slowest import.
     from .catalog import CatalogReader
+    from .declare import Declarer
     from .rootly.client import RootlyClient
     from .rootly.errors import NotFound
 
     with RootlyClient(
         inputs.api_url, inputs.api_token.get_secret_value(), timeout=inputs.timeout_seconds
     ) as client:
-        if needs_lookup(draft):
-            draft = resolve(draft, CatalogReader(client))
+        if any(needs_lookup(draft) for draft in drafts):
+            drafts = resolve_all(drafts, CatalogReader(client))
+        draft, parent_draft = drafts[0], (drafts[1] if len(drafts) > 1 else None)
         if inputs.dry_run:
-            report_dry_run(runner, _request_preview(inputs, draft), draft)
+            report_dry_run(runner, [_request_preview(inputs, d) for d in drafts], draft)
             return 0
+        declarer = Declarer(client, runner, context, inputs.dedup_window_hours)
         try:
-            incident = client.create_incident(draft.request_body())
+            declared = declarer.declare(draft, parent_draft)
         except NotFound as missing:
             raise NotFound(
                 f"{missing.message} Rootly says this when an ID the incident refers to does not "
@@ -72,7 +99,7 @@ def _resolve_and_create(
                 missing.status,
                 missing.titles,
             ) from None
-    report_created(runner, incident, draft, context)
+    report_created(runner, declared, draft, context)
     return 0
 
 

@@ -13,6 +13,7 @@ from .runner import Runner
 if TYPE_CHECKING:
     # Only for annotations: the response models are not needed for a dry run or an
     # input error, so they are not imported on the way there.
+    from .declare import Declared
     from .rootly.models import Incident
 
 OUTPUT_NAMES = (
@@ -25,10 +26,13 @@ OUTPUT_NAMES = (
     "slack-channel-name",
     "slack-channel-url",
     "parent-incident-id",
+    "parent-incident-url",
+    "created",
 )
 
 
-def incident_outputs(incident: Incident) -> dict[str, str]:
+def incident_outputs(declared: Declared) -> dict[str, str]:
+    incident, parent = declared.incident, declared.parent
     attributes = incident.attributes
     values: dict[str, Any] = {
         "incident-id": incident.id,
@@ -39,40 +43,54 @@ def incident_outputs(incident: Incident) -> dict[str, str]:
         "incident-short-url": attributes.short_url,
         "slack-channel-name": attributes.slack_channel_name,
         "slack-channel-url": attributes.slack_channel_url,
-        "parent-incident-id": attributes.parent_incident_id,
+        "parent-incident-id": parent.id if parent else attributes.parent_incident_id,
+        "parent-incident-url": parent.attributes.url if parent else None,
+        "created": "true" if declared.created else "false",
     }
     return {name: "" if values[name] is None else str(values[name]) for name in OUTPUT_NAMES}
 
 
 def report_created(
-    runner: Runner, incident: Incident, draft: IncidentDraft, context: RunContext
+    runner: Runner, declared: Declared, draft: IncidentDraft, context: RunContext
 ) -> None:
-    for name, value in incident_outputs(incident).items():
+    for name, value in incident_outputs(declared).items():
         runner.set_output(name, value)
+    incident = declared.incident
     url = _public_link(incident, draft)
     label = _incident_label(incident)
-    runner.info(f"Declared Rootly incident {label}: {url}" if url else f"Declared {label}")
-    runner.append_summary(success_summary(incident, draft, context))
+    verb = "Declared" if declared.created else "Reused the open"
+    runner.info(f"{verb} Rootly incident {label}: {url}" if url else f"{verb} {label}")
+    runner.append_summary(success_summary(declared, draft, context))
 
 
-def success_summary(incident: Incident, draft: IncidentDraft, context: RunContext) -> str:
+def success_summary(declared: Declared, draft: IncidentDraft, context: RunContext) -> str:
+    incident = declared.incident
     if draft.private:
         # Job summaries are readable by everyone who can read the repository.
         url = _public_link(incident, draft)
         link = f"[Open it in Rootly]({url})" if url else "Its link is in the `incident-url` output."
         return (
-            "### 🔒 A private Rootly incident was declared\n\n"
+            f"### 🔒 A private Rootly incident was {'declared' if declared.created else 'reused'}"
+            "\n\n"
             f"{link}\n\n"
             "Its title and details stay in Rootly because this incident is private."
         )
     url = incident.attributes.url or ""
     title = incident.attributes.title or draft.title
     heading = f"### 🚨 Rootly incident [{_incident_label(incident)} {_escape(title)}]({url})"
-    rows = [("Status", incident.attributes.status or "")]
+    rows = []
+    if not declared.created:
+        rows.append(("Declared", "earlier, for this same failure: reused, not recreated"))
+    rows.append(("Status", incident.attributes.status or ""))
     severity = incident.severity_name or (draft.severity.text if draft.severity else "")
     rows.append(("Severity", severity))
     rows.append(("Linked to", _linked_to(context)))
-    if incident.attributes.parent_incident_id:
+    parent = declared.parent
+    if parent is not None:
+        parent_title = _escape(parent.attributes.title or parent.id)
+        shown = f"[{_incident_label(parent)} {parent_title}]({parent.attributes.url or ''})"
+        rows.append(("Parent incident", shown))
+    elif incident.attributes.parent_incident_id:
         rows.append(("Parent incident", f"`{incident.attributes.parent_incident_id}`"))
     if incident.attributes.slack_channel_url:
         name = incident.attributes.slack_channel_name or "channel"
@@ -95,13 +113,16 @@ def report_failure(runner: Runner, failure: ActionError, *, fail_on_error: bool)
     return 0
 
 
-def report_dry_run(runner: Runner, request: dict[str, Any], draft: IncidentDraft) -> None:
-    with runner.group("Dry run: the request that would be sent to Rootly"):
-        runner.info(f"{request['method']} {request['url']}")
-        for name, value in request["headers"].items():
-            runner.info(f"{name}: {value}")
-        runner.info("")
-        runner.info(json.dumps(request["body"], indent=2, ensure_ascii=False))
+def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: IncidentDraft) -> None:
+    titles = ["Dry run: the request that would be sent to Rootly"]
+    titles.append("Dry run: and the run's parent incident, if no job has declared it yet")
+    for title, request in zip(titles, requests, strict=False):
+        with runner.group(title):
+            runner.info(f"{request['method']} {request['url']}")
+            for name, value in request["headers"].items():
+                runner.info(f"{name}: {value}")
+            runner.info("")
+            runner.info(json.dumps(request["body"], indent=2, ensure_ascii=False))
     runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
     subject = "a private incident" if draft.private else f"“{_escape(draft.title)}”"
     runner.append_summary(

@@ -84,23 +84,41 @@ class UnresolvedReferences(ActionError):
 
 
 def needs_lookup(draft: IncidentDraft) -> bool:
-    """Whether anything in the draft must be looked up in Rootly before creating."""
-    return bool(draft.form_fields) or bool(_named(_reference_texts(draft)))
+    """Whether anything in the draft must be looked up in Rootly's catalog."""
+    return bool(_first_round(draft))
+
+
+def resolve_all(drafts: list[IncidentDraft], catalog: Catalog) -> list[IncidentDraft]:
+    """Resolve several drafts (an incident and its pipeline parent) in the same requests."""
+    _fetch(catalog, [name for draft in drafts for name in _first_round(draft)])
+    resolved, problems = [], []
+    for draft in drafts:
+        try:
+            resolved.append(resolve(draft, catalog))
+        except UnresolvedReferences as unresolved:
+            problems.extend(unresolved.problems)
+    if problems:
+        raise UnresolvedReferences(problems)
+    return resolved
+
+
+def _first_round(draft: IncidentDraft) -> list[tuple[str, str]]:
+    # Form field keys are looked up even when they are IDs: the field's kind decides
+    # what its value must be.
+    field_keys = [("form_fields", key) for key in draft.form_fields]
+    return _named(_reference_texts(draft)) + field_keys
 
 
 def resolve(draft: IncidentDraft, catalog: Catalog) -> IncidentDraft:
     """The same draft with every reference an ID and form fields as selections."""
     problems: list[Problem] = []
-    field_keys = [("form_fields", key) for key in draft.form_fields]
-    # The field keys are looked up by exact query even when they are IDs: the field's
-    # kind decides what its value must be.
-    _fetch(catalog, _named(_reference_texts(draft)) + field_keys)
+    _fetch(catalog, _first_round(draft))  # nothing new when resolve_all fetched it all
 
     def resolve_one(input_name: str, kind: str, text: str) -> str:
         outcome = find(catalog, kind, text)
         if isinstance(outcome, Matched):
             return outcome.entry.id
-        problems.append(Problem(input_name, text, _explain(outcome, kind)))
+        problems.append(Problem(draft.input_prefix + input_name, text, _explain(outcome, kind)))
         return text
 
     resolved = {

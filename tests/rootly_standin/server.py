@@ -95,7 +95,8 @@ class Fault:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    drop: bool = False
+    drop: bool = False  # close the connection without answering, before acting
+    drop_after: bool = False  # act as usual, then close the connection without answering
     times: int = 1
 
 
@@ -143,6 +144,8 @@ class RootlyStandIn:
         self.required_form_fields: set[str] = set()
         # incident ID -> the form field selections it was created with
         self.form_field_selections: dict[str, list[dict[str, Any]]] = {}
+        # incident ID -> timeline events added through the API
+        self.events: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.daemon_threads = True
@@ -220,7 +223,7 @@ class RootlyStandIn:
         if handler.headers.get("Authorization") != f"Bearer {self.token}":
             raise _Answer(401, "Invalid token")
         fault = self._take_fault(method, template)
-        if fault is not None:
+        if fault is not None and not fault.drop_after:
             time.sleep(fault.delay)
             if fault.drop:
                 handler.close_connection = True
@@ -231,12 +234,34 @@ class RootlyStandIn:
                     fault.status, "Injected failure"
                 )
         self._check_request(method, template, query, body, raw, handler)
+        answer = self._act(method, template, parameters, query, body)
+        if fault is not None and fault.drop_after:
+            # Rootly did the work, but the answer is lost on the way back.
+            handler.close_connection = True
+            return None, None
+        return answer
+
+    def _act(
+        self,
+        method: str,
+        template: str,
+        parameters: dict[str, str],
+        query: dict[str, str],
+        body: Any,
+    ) -> tuple[int, Any]:
         if (method, template) == ("POST", "/v1/incidents"):
             return 201, self._create_incident(body["data"]["attributes"])
+        if (method, template) == ("GET", "/v1/incidents"):
+            return 200, self._list_incidents(query)
         if method == "GET" and template in LIST_PATHS:
             return 200, self._list(template, query)
         if (method, template) == ("GET", "/v1/incidents/{id}"):
             return 200, {"data": self._find_incident(parameters["id"])}
+        if (method, template) == ("PUT", "/v1/incidents/{id}/duplicate"):
+            original = body["data"]["attributes"]["duplicate_incident_id"]
+            return 200, self._mark_duplicate(parameters["id"], original)
+        if (method, template) == ("POST", "/v1/incidents/{incident_id}/events"):
+            return 201, self._add_event(parameters["incident_id"], body["data"]["attributes"])
         raise _Answer(404, "Not found or unauthorized")
 
     def _take_fault(self, method: str, template: str) -> Fault | None:
@@ -275,9 +300,25 @@ class RootlyStandIn:
         checked = body
         if template == "/v1/incidents" and method == "POST":
             checked = self._without_form_fields(body)
+        if template == "/v1/incidents/{id}/duplicate":
+            checked = self._without_duplicate_target(body)
         problems = contract.request_errors(method, template, checked)
         if problems:
             raise self._violation(f"{where}: {'; '.join(problems)}")
+
+    def _without_duplicate_target(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The spec gives the duplicate call the resolve call's body, which cannot say what
+        the incident duplicates; API-NOTES documents `duplicate_incident_id` for it. That
+        one attribute is required and checked here; the rest is validated as the spec says."""
+        data = body.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
+            return body
+        attributes = data["attributes"]
+        target = attributes.get("duplicate_incident_id")
+        if not isinstance(target, str) or not target:
+            raise self._violation("duplicate call without a duplicate_incident_id string")
+        rest = {k: v for k, v in attributes.items() if k != "duplicate_incident_id"}
+        return {**body, "data": {**data, "attributes": rest}}
 
     def _without_form_fields(self, body: dict[str, Any]) -> dict[str, Any]:
         """Rootly's guide documents form_field_selections_attributes on create; the spec
@@ -319,21 +360,28 @@ class RootlyStandIn:
         if "filter[email]" in query:
             email = query["filter[email]"].casefold()
             entries = [entry for entry in entries if entry.slug.casefold() == email]
+        document = self._paged(template, query, [entry.resource() for entry in entries])
+        if kind == "form_fields" and query.get("include") == "options":
+            included: list[dict[str, Any]] = []
+            for resource in document["data"]:
+                options = self.catalog.options_of(resource["id"])
+                links = [{"id": option.id, "type": "form_field_options"} for option in options]
+                resource["relationships"] = {"options": {"data": links}}
+                included.extend(option.resource() for option in options)
+            document["included"] = included
+        self._check_answer("GET", template, 200, document)
+        return document
+
+    def _paged(
+        self, template: str, query: dict[str, str], items: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """One page of `items` in a JSON:API list document, with links and meta."""
         try:
             size = min(int(query.get("page[size]", DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE)
             number = int(query.get("page[number]", 1))
         except ValueError:
             raise _Answer(400, "Invalid page parameters") from None
-        total_pages = max(1, -(-len(entries) // size))
-        shown = entries[(number - 1) * size : number * size]
-        data = [entry.resource() for entry in shown]
-        included: list[dict[str, Any]] = []
-        if kind == "form_fields" and query.get("include") == "options":
-            for resource in data:
-                options = self.catalog.options_of(resource["id"])
-                links = [{"id": option.id, "type": "form_field_options"} for option in options]
-                resource["relationships"] = {"options": {"data": links}}
-                included.extend(option.resource() for option in options)
+        total_pages = max(1, -(-len(items) // size))
 
         def link(page: int | None) -> str | None:
             if page is None:
@@ -343,8 +391,8 @@ class RootlyStandIn:
 
         previous = number - 1 if number > 1 else None
         following = number + 1 if number < total_pages else None
-        document: dict[str, Any] = {
-            "data": data,
+        return {
+            "data": [dict(item) for item in items[(number - 1) * size : number * size]],
             "links": {
                 "self": link(number),
                 "first": link(1),
@@ -356,20 +404,82 @@ class RootlyStandIn:
                 "current_page": number,
                 "next_page": following,
                 "prev_page": previous,
-                "total_count": len(entries),
+                "total_count": len(items),
                 "total_pages": total_pages,
             },
         }
-        if included:
-            document["included"] = included
-        problems = (
-            contract.response_errors("GET", template, 200, document) if self.check_responses else []
-        )
+
+    def _check_answer(self, method: str, template: str, status: int, document: Any) -> None:
+        if not self.check_responses:
+            return
+        problems = contract.response_errors(method, template, status, document)
         if problems:
+            # The stand-in itself must never answer off-spec.
             self.violations.append(f"stand-in answered off-spec for {template}: {problems}")
-        return document
 
     # -- incidents --------------------------------------------------------------------
+
+    INCIDENT_FILTERS = frozenset(
+        {
+            "filter[status]",
+            "filter[kind]",
+            "filter[created_at][gte]",
+            "sort",
+            "page[number]",
+            "page[size]",
+        }
+    )
+
+    def _list_incidents(self, query: dict[str, str]) -> dict[str, Any]:
+        unknown = set(query) - self.INCIDENT_FILTERS
+        if unknown:
+            # Better a loud refusal than a silently different answer from Rootly's.
+            raise _Answer(400, f"the stand-in does not implement {sorted(unknown)}")
+        with self._lock:
+            found = list(self.incidents)
+        if "filter[status]" in query:
+            found = [i for i in found if i["attributes"]["status"] == query["filter[status]"]]
+        if "filter[kind]" in query:
+            found = [i for i in found if i["attributes"]["kind"] == query["filter[kind]"]]
+        if "filter[created_at][gte]" in query:
+            since = _instant(query["filter[created_at][gte]"])
+            found = [i for i in found if _instant(i["attributes"]["created_at"]) >= since]
+        order = query.get("sort", "created_at")
+        if order not in ("created_at", "-created_at"):
+            raise _Answer(400, f"the stand-in does not implement sort={order}")
+        found.sort(
+            key=lambda i: (i["attributes"]["created_at"], i["attributes"]["sequential_id"]),
+            reverse=order.startswith("-"),
+        )
+        return self._paged("/v1/incidents", query, found)
+
+    def _mark_duplicate(self, key: str, original_key: str) -> dict[str, Any]:
+        incident = self._find_incident(key)
+        original = self._find_incident(original_key)
+        with self._lock:
+            attributes = incident["attributes"]
+            attributes["duplicate_incident_id"] = original["id"]
+            attributes["status"] = "cancelled"
+            attributes["cancelled_at"] = attributes["updated_at"] = _now()
+        return {"data": incident}
+
+    def _add_event(self, key: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        incident = self._find_incident(key)
+        now = _now()
+        event = {
+            "id": str(uuid.uuid4()),
+            "type": "incident_events",
+            "attributes": {
+                "event": attributes["event"],
+                "visibility": attributes.get("visibility") or "internal",
+                "occurred_at": now,
+                "created_at": now,
+                "updated_at": now,
+            },
+        }
+        with self._lock:
+            self.events.setdefault(incident["id"], []).append(event)
+        return {"data": event}
 
     def _find_incident(self, key: str) -> dict[str, Any]:
         for incident in self.incidents:
@@ -391,19 +501,14 @@ class RootlyStandIn:
         parent = None
         if attributes.get("parent_incident_id"):
             parent = self._find_incident(attributes["parent_incident_id"])
+            if parent["attributes"]["parent_incident_id"]:
+                raise _Answer(422, "A sub-incident cannot have sub-incidents")
         with self._lock:
             incident = self._new_incident(attributes, parent)
             self.incidents.append(incident)
             self.form_field_selections[incident["id"]] = selections
         document = {"data": incident}
-        problems = (
-            contract.response_errors("POST", "/v1/incidents", 201, document)
-            if self.check_responses
-            else []
-        )
-        if problems:
-            # The stand-in itself must never answer off-spec.
-            self.violations.append(f"stand-in answered off-spec: {problems}")
+        self._check_answer("POST", "/v1/incidents", 201, document)
         return document
 
     def _check_form_field_selections(self, selections: list[dict[str, Any]]) -> None:

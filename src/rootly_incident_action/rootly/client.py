@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .. import __version__
 from . import MEDIA_TYPE, errors
-from .models import ErrorDocument, Incident, IncidentDocument, ListPage
+from .models import ErrorDocument, Incident, IncidentDocument, IncidentPage, ListPage
 
 # How often a request is tried when trying again is known to be safe.
 MAX_ATTEMPTS = 3
@@ -56,13 +56,52 @@ class RootlyClient:
     def create_incident(self, body: dict[str, Any]) -> Incident:
         """POST /v1/incidents. Never repeated once it may have reached Rootly."""
         response = self._send("POST", "/v1/incidents", body, idempotent=False)
+        return self._incident_from(response)
+
+    def _incident_from(self, response: httpx.Response) -> Incident:
         try:
             return IncidentDocument.model_validate(response.json()).data
         except (ValueError, ValidationError):
             raise errors.UnexpectedAnswer(
-                f"Rootly answered {response.status_code} to the create request, but the body "
-                "is not an incident. The incident may exist: look in Rootly before re-running."
+                f"Rootly answered {response.status_code} to {response.request.method} "
+                f"{response.request.url.path}, but the body is not an incident."
             ) from None
+
+    def get_incident(self, id_or_slug: str) -> Incident:
+        """GET /v1/incidents/{id}: Rootly takes the ID or the slug."""
+        response = self._send("GET", f"/v1/incidents/{id_or_slug}", None, idempotent=True)
+        return self._incident_from(response)
+
+    def list_incidents(self, created_since: str, page: int) -> IncidentPage:
+        """Newest first, created at or after `created_since` (ISO 8601), 100 a page."""
+        params: dict[str, str | int] = {
+            "filter[created_at][gte]": created_since,
+            "sort": "-created_at",
+            "page[number]": page,
+            "page[size]": 100,
+        }
+        response = self._send("GET", "/v1/incidents", None, idempotent=True, params=params)
+        try:
+            return IncidentPage.model_validate(response.json())
+        except (ValueError, ValidationError):
+            raise errors.UnexpectedAnswer(
+                "Rootly's answer to GET /v1/incidents is not a list of incidents."
+            ) from None
+
+    def add_event(self, incident_id: str, text: str) -> None:
+        """A timeline event, visible to responders only."""
+        body = {
+            "data": {
+                "type": "incident_events",
+                "attributes": {"event": text, "visibility": "internal"},
+            }
+        }
+        self._send("POST", f"/v1/incidents/{incident_id}/events", body, idempotent=False)
+
+    def mark_duplicate(self, incident_id: str, original_id: str) -> None:
+        """PUT /v1/incidents/{id}/duplicate: cancels the incident as a duplicate."""
+        body = {"data": {"type": "incidents", "attributes": {"duplicate_incident_id": original_id}}}
+        self._send("PUT", f"/v1/incidents/{incident_id}/duplicate", body, idempotent=True)
 
     def list_page(self, path: str, params: dict[str, str | int]) -> ListPage:
         """GET one page of a list endpoint (`/v1/services`, ...)."""
@@ -176,6 +215,7 @@ class RootlyClient:
                 "See https://status.rootly.com.",
                 status,
                 titles,
+                maybe_applied=not idempotent,
             )
         return errors.RootlyError(f"Rootly answered {status}: {said}.", status, titles)
 
@@ -201,6 +241,7 @@ class RootlyClient:
         return errors.TimedOut(
             f"Rootly did not answer a {method} within {self._timeout:g} s.{maybe} "
             "Raise 'timeout-seconds' if Rootly is slow for you.",
+            maybe_applied=not idempotent,
         )
 
     def _unreachable(self, problem: Exception) -> errors.Unreachable:
@@ -216,7 +257,8 @@ class RootlyClient:
             else " The request may have reached Rootly: look for the incident before re-running."
         )
         return errors.Unreachable(
-            f"The connection to Rootly at {self._base_url} broke ({_describe(problem)}).{maybe}"
+            f"The connection to Rootly at {self._base_url} broke ({_describe(problem)}).{maybe}",
+            maybe_applied=not idempotent,
         )
 
 

@@ -8,10 +8,20 @@ from ..errors import ActionError
 class RootlyError(ActionError):
     """Rootly answered, or could not be reached; `status` is the HTTP status when there was one."""
 
-    def __init__(self, message: str, status: int | None = None, titles: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        titles: tuple[str, ...] = (),
+        *,
+        maybe_applied: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.titles = titles
+        # True when the request reached Rootly and may have taken effect even though no
+        # answer says so (a timeout, a dropped connection, a 5xx after a POST).
+        self.maybe_applied = maybe_applied
 
 
 class AuthenticationFailed(RootlyError):

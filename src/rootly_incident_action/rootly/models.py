@@ -95,3 +95,8 @@ class ListPage(_Lenient):
     included: list[Resource] = []
     meta: PageMeta = PageMeta()
     links: PageLinks = PageLinks()
+
+
+class IncidentPage(_Lenient):
+    data: list[Incident]
+    meta: PageMeta = PageMeta()

@@ -1,0 +1,58 @@
+"""Dedup keys and the choice of the incident that counts (pure)."""
+
+from __future__ import annotations
+
+from rootly_incident_action.context import RunContext
+from rootly_incident_action.dedup import (
+    DEDUP_LABEL,
+    default_dedup_key,
+    default_parent_key,
+    labelled,
+)
+from rootly_incident_action.rootly.models import Incident
+
+RUN = RunContext(repository="acme/shop", workflow="CI", run_id="5", job="test", run_attempt="1")
+
+
+def incident(number: int, key: str, status: str = "started") -> Incident:
+    return Incident.model_validate(
+        {
+            "id": f"id-{number}",
+            "type": "incidents",
+            "attributes": {
+                "sequential_id": number,
+                "status": status,
+                "labels": {DEDUP_LABEL: key},
+                "created_at": "2026-11-28T10:00:00Z",
+            },
+        }
+    )
+
+
+def test_attempts_share_a_key_and_titles_jobs_and_runs_do_not() -> None:
+    key = default_dedup_key(RUN, "Shard 1")
+    assert default_dedup_key(RUN.model_copy(update={"run_attempt": "3"}), "Shard 1") == key
+    assert default_dedup_key(RUN, "Shard 2") != key
+    assert default_dedup_key(RUN.model_copy(update={"job": "lint"}), "Shard 1") != key
+    assert default_dedup_key(RUN.model_copy(update={"run_id": "6"}), "Shard 1") != key
+
+
+def test_the_parent_key_ignores_job_and_attempt() -> None:
+    other_job = RUN.model_copy(update={"job": "deploy", "run_attempt": "2"})
+    assert default_parent_key(other_job) == default_parent_key(RUN)
+
+
+def test_only_open_incidents_with_the_exact_key_count_oldest_first() -> None:
+    found = labelled(
+        [
+            incident(9, "k"),
+            incident(3, "k"),
+            incident(1, "k", status="resolved"),
+            incident(2, "k", status="cancelled"),
+            incident(4, "k-other"),
+            incident(5, "k", status="mitigated"),
+        ],
+        DEDUP_LABEL,
+        "k",
+    )
+    assert [i.id for i in found] == ["id-3", "id-5", "id-9"]
