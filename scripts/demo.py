@@ -1,15 +1,14 @@
 """Runs the action end to end on this machine, against the local Rootly stand-in.
 
 The entrypoint is started exactly as GitHub's runner starts it (INPUT_* variables,
-GITHUB_* variables, an event file, output and summary files), and everything a
-workflow would see is printed: the log, the outputs, the job summary, and the
-request Rootly received. No Rootly account is needed.
+GITHUB_* variables, an event file, output and summary files; the same harness the
+end-to-end tests use), and everything a workflow would see is printed: the log, the
+outputs, the job summary, and the requests Rootly received. No Rootly account is needed.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -17,17 +16,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from action_harness import ENTRYPOINT, action_defaults, github_environment, parse_output_file
-from rootly_standin import RootlyStandIn, stable_id
+from action_harness import ActionHarness
+from rootly_standin import RootlyStandIn
 
+# Names as people write them; the action resolves each to its ID.
 DEMO_INPUTS = {
     "title": "Deploy to production failed",
     "summary": "The canary's error rate doubled after the rollout.",
-    "severity": stable_id("severities", "sev1"),
-    "services": f"{stable_id('services', 'payments')}, {stable_id('services', 'checkout')}",
-    "environments": stable_id("environments", "production"),
-    "teams": stable_id("teams", "platform"),
+    "severity": "SEV1",
+    "services": "Payments, checkout-2",
+    "environments": "production",
+    "teams": "Platform",
     "labels": "release=2026.11.3",
+    "form-fields": "Region: eu-west\nCustomer impact: Card payments fail for some EU users",
 }
 
 
@@ -37,42 +38,29 @@ def section(title: str, body: str) -> None:
 
 def main() -> int:
     with RootlyStandIn(token="demo-token") as rootly, tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        (workdir / "workspace").mkdir()
-        inputs = {
-            **action_defaults(),
-            **DEMO_INPUTS,
-            "api-token": rootly.token,
-            "api-url": rootly.url,
-        }
-        environ = {
-            "PATH": "/usr/bin:/bin",
-            **github_environment(workdir, {"ref": "refs/heads/main"}),
-            **{f"INPUT_{name.upper()}": value for name, value in inputs.items()},
-        }
-        print(f"Rootly stand-in listening on {rootly.url}; running {ENTRYPOINT.name} ...")
-        finished = subprocess.run(
-            [sys.executable, str(ENTRYPOINT)],
-            env=environ,
-            cwd=workdir / "workspace",
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        section("step log (stdout)", finished.stdout)
-        if finished.stderr:
-            section("stderr", finished.stderr)
-        outputs = parse_output_file(Path(environ["GITHUB_OUTPUT"]).read_text(encoding="utf-8"))
-        section("step outputs", "\n".join(f"{k}={v}" for k, v in outputs.items()))
-        section("job summary", Path(environ["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8"))
+        print(f"Rootly stand-in listening on {rootly.url}; running entrypoint.py ...")
+        harness = ActionHarness(Path(tmp), rootly)
+        first = harness.run(DEMO_INPUTS)
+        section("step log (stdout)", first.stdout)
+        if first.stderr:
+            section("stderr", first.stderr)
+        section("step outputs", "\n".join(f"{k}={v}" for k, v in first.outputs.items()))
+        section("job summary", first.summary)
         for request in rootly.requests:
-            section(
-                f"Rootly received {request.method} {request.path}",
-                json.dumps(request.body, indent=2),
-            )
-        problems = rootly.violations
-        print(f"\nexit code {finished.returncode}; schema violations: {len(problems)}")
-        return finished.returncode or (1 if problems else 0)
+            shown = json.dumps(request.body, indent=2) if request.body else ""
+            query = "&".join(f"{k}={v}" for k, v in request.query.items())
+            section(f"Rootly received {request.method} {request.path}?{query}", shown)
+
+        print("\nRunning the same step again, as a re-run would ...")
+        again = harness.run(DEMO_INPUTS, env={"GITHUB_RUN_ATTEMPT": "2"})
+        section("step log of the re-run (stdout)", again.stdout)
+        print(f"\ncreated={again.outputs.get('created')}: still {len(rootly.incidents)} incident")
+        failed = first.exit_code or again.exit_code or bool(rootly.violations)
+        print(
+            f"exit codes {first.exit_code}, {again.exit_code}; "
+            f"schema violations: {len(rootly.violations)}"
+        )
+        return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -71,3 +71,35 @@ def test_the_guides_form_field_selections_are_checked_against_their_own_schema()
 def with_selection(selection: dict[str, Any]) -> dict[str, Any]:
     attributes = {"title": "x", "form_field_selections_attributes": [selection]}
     return {"data": {"type": "incidents", "attributes": attributes}}
+
+
+def put(rootly: RootlyStandIn, path: str, body: Any) -> int:
+    request = urllib.request.Request(
+        f"{rootly.url}{path}",
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={
+            "Authorization": f"Bearer {rootly.token}",
+            "Content-Type": "application/vnd.api+json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_duplicate_call_needs_its_target_and_nothing_unknown() -> None:
+    with RootlyStandIn() as rootly:
+        for title in ("original", "copy"):
+            post(rootly, {"data": {"type": "incidents", "attributes": {"title": title}}})
+        original, copy = (incident["id"] for incident in rootly.incidents)
+        path = f"/v1/incidents/{copy}/duplicate"
+        assert put(rootly, path, {"data": {"type": "incidents", "attributes": {}}}) == 400
+        unknown = {"duplicate_incident_id": original, "reason": "x"}
+        assert put(rootly, path, {"data": {"type": "incidents", "attributes": unknown}}) == 400
+        good = {"data": {"type": "incidents", "attributes": {"duplicate_incident_id": original}}}
+        assert put(rootly, path, good) == 200
+        assert rootly.incidents[1]["attributes"]["status"] == "cancelled"
+        assert len(rootly.violations) == 2

@@ -222,7 +222,7 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
         form_fields=reader.parse("form-fields", _optional_form_fields, {}),
         context_labels=reader.parse("context-labels", parsing.parse_bool, True),
         context_summary=reader.parse("context-summary", parsing.parse_bool, True),
-        timeout_seconds=reader.parse("timeout-seconds", parsing.parse_positive_number, 30.0),
+        timeout_seconds=reader.parse("timeout-seconds", _timeout_seconds, 30.0),
         dry_run=reader.parse("dry-run", parsing.parse_bool, False),
         fail_on_error=reader.parse("fail-on-error", parsing.parse_bool, True),
     )
@@ -238,13 +238,11 @@ def _parent_mode(text: str) -> str:
 
 
 def _window_hours(text: str) -> float:
-    try:
-        hours = float(text)
-    except ValueError:
-        raise ValueError("expected a number of hours, such as 168") from None
-    if not 0 < hours <= 24 * 90:
-        raise ValueError("expected a number of hours between 0 and 2160 (90 days)")
-    return hours
+    return parsing.parse_number_within(text, 24 * 90, "hours", "168")
+
+
+def _timeout_seconds(text: str) -> float:
+    return parsing.parse_number_within(text, 600, "seconds", "30")
 
 
 def _optional_form_fields(text: str) -> dict[str, FormValue]:

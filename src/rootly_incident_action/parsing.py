@@ -92,11 +92,12 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def parse_positive_number(text: str) -> float:
+def parse_number_within(text: str, upper: float, unit: str, example: str) -> float:
+    """A number above 0 and at most `upper`, e.g. a timeout in seconds."""
     try:
         number = float(text)
     except ValueError:
-        raise ValueError("expected a number of seconds, such as 30") from None
-    if not 0 < number <= 600:
-        raise ValueError("expected a number of seconds between 0 and 600")
+        raise ValueError(f"expected a number of {unit}, such as {example}") from None
+    if not 0 < number <= upper:
+        raise ValueError(f"expected a number of {unit} above 0 and at most {upper:g}")
     return number
