@@ -242,3 +242,18 @@ def test_parent_mode_inputs_are_checked(action: ActionHarness, rootly: RootlySta
     assert "input 'parent-incident-id': 'inc-1' is not valid; choose one" in both.error.message
     assert "input 'parent': 'pipeline' is not valid; expected 'run'" in unknown.error.message
     assert rootly.requests == []
+
+
+def test_a_failure_after_the_parent_was_created_says_so(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    unknown = "00000000-0000-4000-8000-00000000abcd"
+    run = action.run({"title": "Shard 1 failed", "parent": "run", "services": unknown})
+
+    assert run.exit_code == 1
+    parent = rootly.incidents[0]
+    assert f"services={unknown}" in run.error.message
+    assert (
+        f"Before this failed, the action created incident #1 ({parent['attributes']['url']})"
+        in run.error.message
+    )

@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from .context import RunContext
 from .dedup import CREATOR_LABEL, labelled
 from .errors import ActionError
-from .incident import IncidentDraft
+from .incident import IncidentDraft, describe_references
 from .rootly.client import RootlyClient
-from .rootly.errors import NotFound, RootlyError
+from .rootly.errors import NotFound, PermissionDenied, RootlyError
 from .rootly.models import Incident
 from .runner import Runner
 
@@ -63,7 +63,16 @@ class RecentIncidents:
     def refresh(self) -> None:
         incidents: list[Incident] = []
         for number in range(1, MAX_PAGES + 1):
-            page = self._client.list_incidents(self._since, number)
+            try:
+                page = self._client.list_incidents(self._since, number)
+            except (NotFound, PermissionDenied) as refused:
+                raise type(refused)(
+                    f"{refused.message} This was the search for an open incident with the same "
+                    "dedup key (GET /v1/incidents): give the token permission to read "
+                    "incidents, or set 'deduplicate: false'.",
+                    refused.status,
+                    refused.titles,
+                ) from None
             incidents.extend(page.data)
             if number >= (page.meta.total_pages or 1):
                 break
@@ -93,8 +102,23 @@ class Declarer:
         # Marks what this process creates, so a lost answer can be told apart from
         # another job's incident created at the same moment.
         self._creator = uuid.uuid4().hex
+        self._created: list[Incident] = []
 
     def declare(self, draft: IncidentDraft, parent_draft: IncidentDraft | None) -> Declared:
+        """Find or create the incident (and its parent); a failure says what already exists."""
+        try:
+            return self._declare(draft, parent_draft)
+        except ActionError as failure:
+            if self._created:
+                # Nothing half-done that the user does not know about.
+                made = ", ".join(
+                    f"{_label(incident)} ({incident.attributes.url or incident.id})"
+                    for incident in self._created
+                )
+                failure.message += f"\nBefore this failed, the action created {made} in Rootly."
+            raise
+
+    def _declare(self, draft: IncidentDraft, parent_draft: IncidentDraft | None) -> Declared:
         parent = None
         if parent_draft is not None:
             parent = self._pipeline_parent(parent_draft)
@@ -160,7 +184,15 @@ class Declarer:
         body = draft.with_labels({CREATOR_LABEL: self._creator}).request_body()
         for attempt in range(1, MAX_CREATE_ATTEMPTS + 1):
             try:
-                return self._client.create_incident(body), True
+                incident = self._client.create_incident(body)
+            except NotFound as missing:
+                raise NotFound(
+                    f"{missing.message} Rootly says this when an ID the incident refers to "
+                    "does not exist or the token cannot see it. The IDs sent were: "
+                    f"{describe_references(draft)}. Check each in Rootly.",
+                    missing.status,
+                    missing.titles,
+                ) from None
             except RootlyError as failure:
                 if not (failure.maybe_applied and draft.dedup_key) or (
                     attempt == MAX_CREATE_ATTEMPTS
@@ -179,10 +211,14 @@ class Declarer:
                     self._runner.info(
                         f"{failure.title}, but Rootly did create {_label(ours[0])}: using it."
                     )
+                    self._created.append(ours[0])
                     return ours[0], True
                 if twins:
                     return twins[0], False
                 self._runner.info(f"{failure.title}, and Rootly has no such incident: retrying.")
+            else:
+                self._created.append(incident)
+                return incident, True
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _note_repeat(self, incident: Incident) -> None:

@@ -271,12 +271,10 @@ def _link(text: str, url: str) -> str:
 
 def describe_references(draft: IncidentDraft) -> str:
     """`severity=sev-1; services=a, b` for the inputs that named catalog entries."""
-    parts = []
-    if draft.severity:
-        parts.append(f"severity={draft.severity.text}")
-    for input_name, entries in draft.references.items():
-        if entries:
-            parts.append(f"{input_name}={', '.join(entry.text for entry in entries)}")
+    parts = [
+        f"{draft.input_prefix}{name}={', '.join(ref.text for ref in refs)}"
+        for name, refs in draft.all_references().items()
+    ]
     if draft.parent_incident:
         parts.append(f"parent-incident-id={draft.parent_incident.text}")
     if draft.alert_ids:

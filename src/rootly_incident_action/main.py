@@ -7,7 +7,7 @@ from typing import Any
 
 from .context import RunContext, read_run_context
 from .errors import ActionError, InvalidInput, InvalidInputs
-from .incident import IncidentDraft, build_incident, build_parent_incident, describe_references
+from .incident import IncidentDraft, build_incident, build_parent_incident
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
 from .report import report_created, report_dry_run, report_failure
 from .resolve import needs_lookup, resolve_all
@@ -77,7 +77,6 @@ def _resolve_and_create(
     from .catalog import CatalogReader
     from .declare import Declarer
     from .rootly.client import RootlyClient
-    from .rootly.errors import NotFound
 
     with RootlyClient(
         inputs.api_url, inputs.api_token.get_secret_value(), timeout=inputs.timeout_seconds
@@ -88,17 +87,9 @@ def _resolve_and_create(
         if inputs.dry_run:
             report_dry_run(runner, [_request_preview(inputs, d) for d in drafts], draft)
             return 0
-        declarer = Declarer(client, runner, context, inputs.dedup_window_hours)
-        try:
-            declared = declarer.declare(draft, parent_draft)
-        except NotFound as missing:
-            raise NotFound(
-                f"{missing.message} Rootly says this when an ID the incident refers to does not "
-                "exist or the token cannot see it. The IDs sent were: "
-                f"{describe_references(draft)}. Check each in Rootly.",
-                missing.status,
-                missing.titles,
-            ) from None
+        declared = Declarer(client, runner, context, inputs.dedup_window_hours).declare(
+            draft, parent_draft
+        )
     report_created(runner, declared, draft, context)
     return 0
 
