@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from action_harness import RUN_ID, SERVER_URL, ActionHarness, ActionRun
+from rootly_incident_action.context import RunContext
+from rootly_incident_action.dedup import PARENT_LABEL, default_parent_key
 from rootly_standin import RootlyStandIn
 
 RUN_URL = f"{SERVER_URL}/acme/shop/actions/runs/{RUN_ID}"
@@ -257,3 +261,46 @@ def test_a_failure_after_the_parent_was_created_says_so(
         f"Before this failed, the action created incident #1 ({parent['attributes']['url']})"
         in run.error.message
     )
+
+
+def declare_directly(rootly: RootlyStandIn, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Create an incident through the stand-in's API, as another job would."""
+    body = json.dumps({"data": {"type": "incidents", "attributes": attributes}}).encode()
+    request = urllib.request.Request(
+        f"{rootly.url}/v1/incidents",
+        data=body,
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {rootly.token}",
+            "Content-Type": "application/vnd.api+json",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        created: dict[str, Any] = json.loads(response.read())["data"]
+    return created
+
+
+def test_an_extra_parent_is_cancelled_even_if_the_duplicate_call_is_refused(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    # Rootly's lists lag one query behind its creates here, so this job's first search
+    # misses the parent another job has just created and it creates its own; its second
+    # search finds the older one, and this job must retire its own extra parent.
+    rootly.list_lag = 1
+    key = default_parent_key(RunContext(repository="acme/shop", run_id=RUN_ID))
+    other = declare_directly(rootly, {"title": "Other job's parent", "labels": {PARENT_LABEL: key}})
+    rootly.add_fault("PUT", "/v1/incidents/{id}/duplicate", status=422)
+
+    run = matrix_leg(action, 1, None)
+
+    assert run.exit_code == 0, run.stdout
+    extra = rootly.incidents[1]
+    child = rootly.incidents[2]
+    assert extra["attributes"]["labels"][PARENT_LABEL] == key
+    # The duplicate call was refused, so the update call cancelled it instead.
+    assert rootly.requests_to("PUT", f"/v1/incidents/{extra['id']}/duplicate")
+    assert rootly.requests_to("PUT", f"/v1/incidents/{extra['id']}")
+    assert extra["attributes"]["status"] == "cancelled"
+    assert extra["attributes"]["duplicate_incident_id"] == other["id"]
+    assert child["attributes"]["parent_incident_id"] == other["id"]
+    assert run.outputs["parent-incident-id"] == other["id"]

@@ -24,7 +24,7 @@ from .dedup import CREATOR_LABEL, labelled
 from .errors import ActionError
 from .incident import IncidentDraft, describe_references
 from .rootly.client import RootlyClient
-from .rootly.errors import NotFound, PermissionDenied, RootlyError
+from .rootly.errors import NotFound, PermissionDenied, Rejected, RootlyError, UnexpectedAnswer
 from .rootly.models import Incident
 from .runner import Runner
 
@@ -165,7 +165,12 @@ class Declarer:
 
     def _retire_duplicate(self, duplicate: Incident, survivor: Incident) -> None:
         try:
-            self._client.mark_duplicate(duplicate.id, survivor.id)
+            try:
+                self._client.mark_duplicate(duplicate.id, survivor.id)
+            except (Rejected, NotFound, UnexpectedAnswer):
+                # Rootly's spec gives the duplicate call a body that cannot name the
+                # original; should Rootly refuse ours, the update call does the same job.
+                self._client.cancel_as_duplicate(duplicate.id, survivor.id)
         except RootlyError as failure:
             self._runner.warning(
                 f"Another job created the run's parent incident first, so this job's parent "

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -146,6 +147,9 @@ class RootlyStandIn:
         self.form_field_selections: dict[str, list[dict[str, Any]]] = {}
         # incident ID -> timeline events added through the API
         self.events: dict[str, list[dict[str, Any]]] = {}
+        # How many incident list queries miss a new incident (a lagging search index).
+        self.list_lag = 0
+        self._unlisted: dict[str, int] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.daemon_threads = True
@@ -249,20 +253,28 @@ class RootlyStandIn:
         query: dict[str, str],
         body: Any,
     ) -> tuple[int, Any]:
-        if (method, template) == ("POST", "/v1/incidents"):
-            return 201, self._create_incident(body["data"]["attributes"])
-        if (method, template) == ("GET", "/v1/incidents"):
-            return 200, self._list_incidents(query)
         if method == "GET" and template in LIST_PATHS:
             return 200, self._list(template, query)
-        if (method, template) == ("GET", "/v1/incidents/{id}"):
-            return 200, {"data": self._find_incident(parameters["id"])}
-        if (method, template) == ("PUT", "/v1/incidents/{id}/duplicate"):
-            original = body["data"]["attributes"]["duplicate_incident_id"]
-            return 200, self._mark_duplicate(parameters["id"], original)
-        if (method, template) == ("POST", "/v1/incidents/{incident_id}/events"):
-            return 201, self._add_event(parameters["incident_id"], body["data"]["attributes"])
-        raise _Answer(404, "Not found or unauthorized")
+        attributes = body["data"]["attributes"] if isinstance(body, dict) else {}
+        key = parameters.get("id") or parameters.get("incident_id") or ""
+        routes: dict[tuple[str, str], Callable[[], tuple[int, Any]]] = {
+            ("POST", "/v1/incidents"): lambda: (201, self._create_incident(attributes)),
+            ("GET", "/v1/incidents"): lambda: (200, self._list_incidents(query)),
+            ("GET", "/v1/incidents/{id}"): lambda: (200, {"data": self._find_incident(key)}),
+            ("PUT", "/v1/incidents/{id}"): lambda: (200, self._update_incident(key, attributes)),
+            ("PUT", "/v1/incidents/{id}/duplicate"): lambda: (
+                200,
+                self._mark_duplicate(key, attributes["duplicate_incident_id"]),
+            ),
+            ("POST", "/v1/incidents/{incident_id}/events"): lambda: (
+                201,
+                self._add_event(key, attributes),
+            ),
+        }
+        route = routes.get((method, template))
+        if route is None:
+            raise _Answer(404, "Not found or unauthorized")
+        return route()
 
     def _take_fault(self, method: str, template: str) -> Fault | None:
         with self._lock:
@@ -436,7 +448,9 @@ class RootlyStandIn:
             # Better a loud refusal than a silently different answer from Rootly's.
             raise _Answer(400, f"the stand-in does not implement {sorted(unknown)}")
         with self._lock:
-            found = list(self.incidents)
+            found = [i for i in self.incidents if self._unlisted.get(i["id"], 0) == 0]
+            for incident_id, misses in self._unlisted.items():
+                self._unlisted[incident_id] = max(0, misses - 1)
         if "filter[status]" in query:
             found = [i for i in found if i["attributes"]["status"] == query["filter[status]"]]
         if "filter[kind]" in query:
@@ -461,6 +475,27 @@ class RootlyStandIn:
             attributes["duplicate_incident_id"] = original["id"]
             attributes["status"] = "cancelled"
             attributes["cancelled_at"] = attributes["updated_at"] = _now()
+        return {"data": incident}
+
+    UPDATABLE = frozenset({"duplicate_incident_id", "status", "title", "summary"})
+
+    def _update_incident(self, key: str, changes: dict[str, Any]) -> dict[str, Any]:
+        incident = self._find_incident(key)
+        unsupported = set(changes) - self.UPDATABLE
+        if unsupported:
+            raise _Answer(400, f"the stand-in does not implement updating {sorted(unsupported)}")
+        if "duplicate_incident_id" in changes:
+            changes = {
+                **changes,
+                "duplicate_incident_id": self._find_incident(changes["duplicate_incident_id"])[
+                    "id"
+                ],
+            }
+        with self._lock:
+            incident["attributes"].update(changes)
+            incident["attributes"]["updated_at"] = _now()
+            if changes.get("status") == "cancelled":
+                incident["attributes"]["cancelled_at"] = incident["attributes"]["updated_at"]
         return {"data": incident}
 
     def _add_event(self, key: str, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -506,6 +541,7 @@ class RootlyStandIn:
         with self._lock:
             incident = self._new_incident(attributes, parent)
             self.incidents.append(incident)
+            self._unlisted[incident["id"]] = self.list_lag
             self.form_field_selections[incident["id"]] = selections
         document = {"data": incident}
         self._check_answer("POST", "/v1/incidents", 201, document)

@@ -103,6 +103,13 @@ class RootlyClient:
         body = {"data": {"type": "incidents", "attributes": {"duplicate_incident_id": original_id}}}
         self._send("PUT", f"/v1/incidents/{incident_id}/duplicate", body, idempotent=True)
 
+    def cancel_as_duplicate(self, incident_id: str, original_id: str) -> None:
+        """PUT /v1/incidents/{id}: the same outcome as the duplicate call, through the
+        update schema (which, unlike the duplicate call's, names the original)."""
+        attributes = {"duplicate_incident_id": original_id, "status": "cancelled"}
+        body = {"data": {"type": "incidents", "attributes": attributes}}
+        self._send("PUT", f"/v1/incidents/{incident_id}", body, idempotent=True)
+
     def list_page(self, path: str, params: dict[str, str | int]) -> ListPage:
         """GET one page of a list endpoint (`/v1/services`, ...)."""
         response = self._send("GET", path, None, idempotent=True, params=params)
