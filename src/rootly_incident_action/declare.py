@@ -248,5 +248,4 @@ class Declarer:
 
 
 def _label(incident: Incident) -> str:
-    number = incident.attributes.sequential_id
-    return f"incident #{number}" if number is not None else f"incident {incident.id}"
+    return f"incident {incident.label}"

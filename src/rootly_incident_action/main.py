@@ -33,7 +33,7 @@ def run(runner: Runner, environ: Mapping[str, str]) -> int:
         drafts = _drafts(inputs, context)
         if inputs.dry_run and not any(needs_lookup(draft) for draft in drafts):
             # Nothing to look up: a dry run that makes no request at all.
-            report_dry_run(runner, [_request_preview(inputs, draft) for draft in drafts], drafts[0])
+            _report_dry_run(runner, inputs, drafts)
             return 0
         if inputs.deduplicate and not drafts[0].dedup_key:
             runner.info(
@@ -85,7 +85,7 @@ def _resolve_and_create(
             drafts = resolve_all(drafts, CatalogReader(client))
         draft, parent_draft = drafts[0], (drafts[1] if len(drafts) > 1 else None)
         if inputs.dry_run:
-            report_dry_run(runner, [_request_preview(inputs, d) for d in drafts], draft)
+            _report_dry_run(runner, inputs, drafts)
             return 0
         declared = Declarer(client, runner, context, inputs.dedup_window_hours).declare(
             draft, parent_draft
@@ -102,6 +102,10 @@ def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> No
             "incident moves; set them only to backfill an incident that happened earlier.",
             title="Lifecycle timestamps given",
         )
+
+
+def _report_dry_run(runner: Runner, inputs: ActionInputs, drafts: list[IncidentDraft]) -> None:
+    report_dry_run(runner, [_request_preview(inputs, draft) for draft in drafts], drafts[0])
 
 
 def _request_preview(inputs: ActionInputs, draft: IncidentDraft) -> dict[str, Any]:

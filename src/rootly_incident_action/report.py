@@ -57,7 +57,7 @@ def report_created(
         runner.set_output(name, value)
     incident = declared.incident
     url = _public_link(incident, draft)
-    label = _incident_label(incident)
+    label = incident.label
     verb = "Declared" if declared.created else "Reused the open"
     runner.info(f"{verb} Rootly incident {label}: {url}" if url else f"{verb} {label}")
     runner.append_summary(success_summary(declared, draft, context))
@@ -77,7 +77,7 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
         )
     url = incident.attributes.url or ""
     title = incident.attributes.title or draft.title
-    heading = f"### 🚨 Rootly incident [{_incident_label(incident)} {_escape(title)}]({url})"
+    heading = f"### 🚨 Rootly incident [{incident.label} {_escape(title)}]({url})"
     rows = []
     if not declared.created:
         rows.append(("Declared", "earlier, for this same failure: reused, not recreated"))
@@ -88,7 +88,7 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
     parent = declared.parent
     if parent is not None:
         parent_title = _escape(parent.attributes.title or parent.id)
-        shown = f"[{_incident_label(parent)} {parent_title}]({parent.attributes.url or ''})"
+        shown = f"[{parent.label} {parent_title}]({parent.attributes.url or ''})"
         rows.append(("Parent incident", shown))
     elif incident.attributes.parent_incident_id:
         rows.append(("Parent incident", f"`{incident.attributes.parent_incident_id}`"))
@@ -137,11 +137,6 @@ def _public_link(incident: Incident, draft: IncidentDraft) -> str:
     if draft.private:
         return incident.attributes.short_url or ""
     return incident.attributes.url or ""
-
-
-def _incident_label(incident: Incident) -> str:
-    number = incident.attributes.sequential_id
-    return f"#{number}" if number is not None else incident.id
 
 
 def _linked_to(context: RunContext) -> str:

@@ -100,9 +100,7 @@ class ActionsRunner:
         _append(path, prepare_key_value_message(name, self._redact(value)) + "\n")
 
     def append_summary(self, markdown: str) -> None:
-        path = self._environ.get("GITHUB_STEP_SUMMARY")
-        if path:
-            _append(path, self._redact(markdown).rstrip("\n") + "\n\n")
+        _append_summary(self._environ.get("GITHUB_STEP_SUMMARY"), self._redact(markdown))
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
@@ -162,13 +160,18 @@ class ConsoleRunner:
         self._stdout.write(f"{name}={self._redact(value)}\n")
 
     def append_summary(self, markdown: str) -> None:
-        if self._summary_path:
-            _append(self._summary_path, self._redact(markdown).rstrip("\n") + "\n\n")
+        _append_summary(self._summary_path, self._redact(markdown))
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
         self._stdout.write(f"== {title}\n")
         yield
+
+
+def _append_summary(path: str | None, markdown: str) -> None:
+    """One Markdown block, separated from the next by a blank line; no file, no summary."""
+    if path:
+        _append(path, markdown.rstrip("\n") + "\n\n")
 
 
 def _append(path: str, text: str) -> None:

@@ -50,6 +50,12 @@ class Incident(_Lenient):
     attributes: IncidentAttributes
 
     @property
+    def label(self) -> str:
+        """`#42`, the number people know the incident by; the ID when there is none."""
+        number = self.attributes.sequential_id
+        return f"#{number}" if number is not None else self.id
+
+    @property
     def severity_name(self) -> str:
         envelope = self.attributes.severity
         if envelope and envelope.data:
