@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -12,6 +10,7 @@ from action_harness import RUN_ID, SERVER_URL, ActionHarness, ActionRun
 from rootly_incident_action.context import RunContext
 from rootly_incident_action.dedup import PARENT_LABEL, default_parent_key
 from rootly_standin import RootlyStandIn
+from rootly_standin.direct import call
 
 RUN_URL = f"{SERVER_URL}/acme/shop/actions/runs/{RUN_ID}"
 
@@ -265,18 +264,10 @@ def test_a_failure_after_the_parent_was_created_says_so(
 
 def declare_directly(rootly: RootlyStandIn, attributes: dict[str, Any]) -> dict[str, Any]:
     """Create an incident through the stand-in's API, as another job would."""
-    body = json.dumps({"data": {"type": "incidents", "attributes": attributes}}).encode()
-    request = urllib.request.Request(
-        f"{rootly.url}/v1/incidents",
-        data=body,
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {rootly.token}",
-            "Content-Type": "application/vnd.api+json",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        created: dict[str, Any] = json.loads(response.read())["data"]
+    body = {"data": {"type": "incidents", "attributes": attributes}}
+    status, document = call(rootly, "POST", "/v1/incidents", body)
+    assert status == 201, document
+    created: dict[str, Any] = document["data"]
     return created
 
 

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from typing import Any
 
 import pytest
 
 from rootly_standin import RootlyStandIn, contract, stable_id
+from rootly_standin.direct import call
 
 
 def post(rootly: RootlyStandIn, body: Any, content_type: str = "application/vnd.api+json") -> int:
-    request = urllib.request.Request(
-        f"{rootly.url}/v1/incidents",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Bearer {rootly.token}", "Content-Type": content_type},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
+    return call(rootly, "POST", "/v1/incidents", body, content_type)[0]
 
 
 @pytest.mark.parametrize(
@@ -74,20 +62,7 @@ def with_selection(selection: dict[str, Any]) -> dict[str, Any]:
 
 
 def put(rootly: RootlyStandIn, path: str, body: Any) -> int:
-    request = urllib.request.Request(
-        f"{rootly.url}{path}",
-        data=json.dumps(body).encode(),
-        method="PUT",
-        headers={
-            "Authorization": f"Bearer {rootly.token}",
-            "Content-Type": "application/vnd.api+json",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
+    return call(rootly, "PUT", path, body)[0]
 
 
 def test_the_duplicate_call_needs_its_target_and_nothing_unknown() -> None:
