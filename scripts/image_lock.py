@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOTS = {"httpx", "pydantic", "actions-toolkit"}
+ROOTS = {"httpx", "pydantic", "actions-toolkit", "pyyaml"}
 # Dependencies of these packages are not needed at run time.
 UNUSED_DEPENDENCIES_OF = {"actions-toolkit"}
 
