@@ -1,23 +1,25 @@
 """Runs the action's image the way GitHub's runner runs a Docker action.
 
-The runner mounts its temp folders into the container and rewrites the GITHUB_*
-paths to match: the workspace at /github/workspace (also the working directory), file
-commands under /github/file_commands, the event under /github/workflow, HOME at
-/github/home. The container shares the host's network, so the Rootly stand-in on
+The engine is whichever `scripts/container-engine` names: Docker where its engine
+answers (GitHub's hosted runners), podman otherwise. The runner mounts its temp folders
+into the container and rewrites the GITHUB_* paths to match: the workspace at
+/github/workspace (also the working directory), file commands under
+/github/file_commands, the event under /github/workflow, HOME at /github/home. The
+container shares the host's network, so the Rootly stand-in on
 127.0.0.1 is reachable as it is.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 from action_harness import ROOT, ActionHarness
 from rootly_standin import RootlyStandIn
 
-PODMAN = ROOT / "scripts" / "podman"
+CONTAINER_ENGINE = ROOT / "scripts" / "container-engine"
 BUILD_IMAGE = ROOT / "scripts" / "build-image"
 
 # host folder (relative to the run's folder) -> where the runner mounts it
@@ -29,15 +31,28 @@ MOUNTS = {
 }
 
 
+@cache
+def container_engine() -> str:
+    """The engine command (`docker` or the podman wrapper); RuntimeError when none."""
+    found = subprocess.run(
+        [str(CONTAINER_ENGINE)], capture_output=True, text=True, timeout=60, check=False
+    )
+    if found.returncode != 0:
+        raise RuntimeError(found.stderr.strip() or "no container engine")
+    return found.stdout.strip()
+
+
 def container_engine_problem() -> str | None:
     """Why containers cannot run here, or None when they can."""
-    if shutil.which("podman") is None:
-        return "podman is not installed (scripts/build-image installs it as root)"
+    try:
+        engine = container_engine()
+    except RuntimeError as problem:
+        return f"{problem} (scripts/build-image installs podman as root)"
     probe = subprocess.run(
-        [str(PODMAN), "info"], capture_output=True, text=True, timeout=60, check=False
+        [engine, "info"], capture_output=True, text=True, timeout=60, check=False
     )
     if probe.returncode != 0:
-        return f"podman cannot run here: {probe.stderr.strip()[:300]}"
+        return f"{engine} cannot run here: {probe.stderr.strip()[:300]}"
     return None
 
 
@@ -64,7 +79,7 @@ class ContainerHarness(ActionHarness):
             for name, value in environ.items()
             if name not in ("PATH", "LANG", "HOME")
         }
-        command = [str(PODMAN), "run", "--rm", "--network", "host"]
+        command = [container_engine(), "run", "--rm", "--network", "host"]
         command += ["--workdir", "/github/workspace", "-e", "HOME=/github/home"]
         for folder, target in MOUNTS.items():
             command += ["-v", f"{workdir / folder}:{target}"]
