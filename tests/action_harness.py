@@ -191,16 +191,24 @@ class ActionHarness:
         event: dict[str, Any] | None = None,
         timeout: float = 60,
         barrier: threading.Barrier | None = None,
+        workspace_files: dict[str, bytes] | None = None,
     ) -> ActionRun:
+        """Run the action once. `{workspace}` in an `env` value is the run's workspace,
+        where `workspace_files` (relative path -> content) are written first."""
         workdir = self.workdir / f"run{next(self._numbers)}"
-        (workdir / "workspace").mkdir(parents=True)
+        workspace = workdir / "workspace"
+        workspace.mkdir(parents=True)
+        for relative, content in (workspace_files or {}).items():
+            (workspace / relative).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / relative).write_bytes(content)
+        given_env = {k: v.replace("{workspace}", str(workspace)) for k, v in (env or {}).items()}
         environ = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
             **github_environment(workdir, event),
             **input_variables(self.rootly, inputs),
-            **(env or {}),
+            **given_env,
         }
         if barrier is not None:
             barrier.wait()  # start together with the other runs

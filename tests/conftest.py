@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 from action_harness import ActionHarness
 from rootly_standin import RootlyStandIn
@@ -23,3 +25,19 @@ def rootly() -> Iterator[RootlyStandIn]:
 def action(tmp_path: Path, rootly: RootlyStandIn) -> ActionHarness:
     """Runs entrypoint.py as GitHub's runner would, pointed at the stand-in."""
     return ActionHarness(tmp_path, rootly)
+
+
+@pytest.fixture
+def ca() -> trustme.CA:
+    """A private certificate authority, as a company's TLS-inspecting proxy has."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_rootly(ca: trustme.CA) -> Iterator[RootlyStandIn]:
+    """The stand-in over HTTPS, with a certificate only `ca` vouches for."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    with RootlyStandIn(tls=context) as standin:
+        yield standin
+    assert standin.violations == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 import threading
 import time
 import uuid
@@ -129,6 +130,7 @@ class RootlyStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         check_responses: bool = True,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.token = token
         # Validating its own answers against the spec keeps the stand-in honest in tests;
@@ -154,12 +156,17 @@ class RootlyStandIn:
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.daemon_threads = True
         self._server.standin = self  # type: ignore[attr-defined]
+        self._tls = tls
+        if tls is not None:
+            # HTTPS with a certificate of the test's own CA: clients must be told to trust it.
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "https" if self._tls else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     def start(self) -> RootlyStandIn:
         self._thread.start()

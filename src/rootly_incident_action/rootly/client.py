@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -36,16 +37,29 @@ class RootlyClient:
         self._timeout = timeout
         self._sleep = sleep
         self._clock = clock
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Accept": MEDIA_TYPE,
-                "Content-Type": MEDIA_TYPE,
-                "User-Agent": f"rootly-incident-action/{__version__}",
-            },
-        )
+        host = httpx.URL(base_url).host
+        try:
+            self._http = httpx.Client(
+                base_url=base_url,
+                timeout=timeout,
+                # A loopback API never goes through a proxy: HTTP_PROXY would otherwise
+                # receive the token in clear for an http://127.0.0.1 stand-in.
+                mounts={_pattern_for(host): None} if _is_loopback(host) else None,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Accept": MEDIA_TYPE,
+                    "Content-Type": MEDIA_TYPE,
+                    "User-Agent": f"rootly-incident-action/{__version__}",
+                },
+            )
+        except (OSError, ValueError) as problem:
+            # SSL_CERT_FILE / SSL_CERT_DIR name a CA bundle that cannot be read.
+            raise errors.Unreachable(
+                "Could not set up TLS to reach Rootly: the CA bundle named by SSL_CERT_FILE "
+                f"({os.environ.get('SSL_CERT_FILE', '')!r}) or SSL_CERT_DIR cannot be used "
+                f"({_describe(problem)}). Inside the action's container the workspace is "
+                "/github/workspace."
+            ) from None
 
     def __enter__(self) -> RootlyClient:
         return self
@@ -252,6 +266,13 @@ class RootlyClient:
         )
 
     def _unreachable(self, problem: Exception) -> errors.Unreachable:
+        if "CERTIFICATE_VERIFY_FAILED" in str(problem):
+            return errors.Unreachable(
+                f"Could not connect to Rootly at {self._base_url}: its TLS certificate is not "
+                f"trusted ({_describe(problem)}). Behind a TLS-inspecting proxy or with a "
+                "private CA, point SSL_CERT_FILE at a CA bundle that includes it (inside the "
+                "action's container the workspace is /github/workspace)."
+            )
         return errors.Unreachable(
             f"Could not connect to Rootly at {self._base_url} ({_describe(problem)}). "
             "Check 'api-url' and that the runner can reach it (proxy, firewall, DNS)."
@@ -267,6 +288,21 @@ class RootlyClient:
             f"The connection to Rootly at {self._base_url} broke ({_describe(problem)}).{maybe}",
             maybe_applied=not idempotent,
         )
+
+
+def _pattern_for(host: str) -> str:
+    return f"all://[{host}]" if ":" in host else f"all://{host}"
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _header(response: httpx.Response, name: str) -> str:
