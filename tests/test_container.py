@@ -6,14 +6,28 @@ Needs a container engine. Without one these tests are skipped with the reason; i
 
 from __future__ import annotations
 
+import ast
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
-from container_harness import ContainerHarness, build_image, container_engine_problem
+from action_harness import ROOT
+from container_harness import (
+    ContainerHarness,
+    build_image,
+    container_engine,
+    container_engine_problem,
+)
+from readme_examples import Example, ExampleRun, check_example, readme_examples
 from rootly_standin import RootlyStandIn, stable_id
+
+PACKAGE = ROOT / "src" / "rootly_incident_action"
+# What the project's layers may add to the base image (pyyaml included).
+MAX_ADDED_BYTES = 20_000_000
 
 pytestmark = pytest.mark.container
 
@@ -75,3 +89,88 @@ def test_the_image_dry_run_sends_nothing(
     assert run.exit_code == 0, run.stdout + run.stderr
     assert rootly.requests == []
     assert '"title": "dry"' in run.stdout
+
+
+def test_the_image_trusts_a_private_ca_from_the_workspace(
+    tmp_path: Path, tls_rootly: RootlyStandIn, ca: trustme.CA, action_image: str
+) -> None:
+    container = ContainerHarness(tmp_path, tls_rootly, action_image)
+    run = container.run(
+        {"title": "Over TLS, in the image"},
+        # As a workflow writes it: the workspace is /github/workspace inside the container.
+        env={"SSL_CERT_FILE": "/github/workspace/certs/ca.pem"},
+        workspace_files={"certs/ca.pem": ca.cert_pem.bytes()},
+    )
+
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert tls_rootly.incidents[0]["attributes"]["title"] == "Over TLS, in the image"
+
+
+@pytest.mark.parametrize("example", readme_examples(), ids=lambda example: example.name)
+def test_every_readme_example_declares_its_incident_in_the_image(
+    example: Example, container: ContainerHarness, rootly: RootlyStandIn
+) -> None:
+    example_run = ExampleRun(example, rootly.token)
+    example_run.run_all(lambda inputs, env: container.run(inputs, env=env))
+    check_example(rootly, example_run)
+
+
+def imported_modules() -> set[str]:
+    """Every module the package imports anywhere, deferred imports inside functions too."""
+    found = {"rootly_incident_action"}
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        found.add(module.removesuffix(".__init__").removesuffix(".__main__"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+    return found
+
+
+def test_every_module_and_every_import_of_the_package_loads_in_the_image(
+    action_image: str,
+) -> None:
+    modules = sorted(imported_modules())
+    # `__main__` would run the command line, so it stands for the package; its imports count.
+    code = (
+        "import importlib, sys; sys.path.insert(0, '/action/src'); failed = []\n"
+        f"for name in {modules!r}:\n"
+        "    try: importlib.import_module(name)\n"
+        "    except Exception as problem: failed.append(f'{name}: {problem!r}')\n"
+        "print('\\n'.join(failed)); sys.exit(1 if failed else 0)"
+    )
+    python = ["--entrypoint", "/opt/venv/bin/python", action_image]
+    done = subprocess.run(
+        [container_engine(), "run", "--rm", *python, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"missing from the image:\n{done.stdout}{done.stderr}"
+    assert "yaml" in modules and "httpx" in modules
+
+
+def test_the_projects_layers_stay_small(action_image: str) -> None:
+    def size(image: str) -> int:
+        done = subprocess.run(
+            [container_engine(), "image", "inspect", "--format", "{{.Size}}", image],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(done.stdout.strip())
+
+    base = _base_image_of(action_image)
+    added = size(action_image) - size(base)
+    assert 0 < added <= MAX_ADDED_BYTES, f"the project adds {added / 1e6:.1f} MB to {base}"
+
+
+def _base_image_of(image: str) -> str:
+    """The base the image was built on: the Dockerfile's pinned one, or podman's stand-in."""
+    if container_engine() == "docker":
+        text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+        return text.split("ARG BASE_IMAGE=", 1)[1].split()[0]
+    return os.environ.get("BASE_IMAGE", "docker.io/library/python:3.12-slim")
