@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rootly_incident_action.context import RunContext
 from rootly_incident_action.dedup import (
     DEDUP_LABEL,
@@ -31,14 +33,14 @@ def incident(number: int, key: str, status: str = "started") -> Incident:
 
 def test_attempts_share_a_key_and_titles_jobs_and_runs_do_not() -> None:
     key = default_dedup_key(RUN, "Shard 1")
-    assert default_dedup_key(RUN.model_copy(update={"run_attempt": "3"}), "Shard 1") == key
+    assert default_dedup_key(replace(RUN, run_attempt="3"), "Shard 1") == key
     assert default_dedup_key(RUN, "Shard 2") != key
-    assert default_dedup_key(RUN.model_copy(update={"job": "lint"}), "Shard 1") != key
-    assert default_dedup_key(RUN.model_copy(update={"run_id": "6"}), "Shard 1") != key
+    assert default_dedup_key(replace(RUN, job="lint"), "Shard 1") != key
+    assert default_dedup_key(replace(RUN, run_id="6"), "Shard 1") != key
 
 
 def test_the_parent_key_ignores_job_and_attempt() -> None:
-    other_job = RUN.model_copy(update={"job": "deploy", "run_attempt": "2"})
+    other_job = replace(RUN, job="deploy", run_attempt="2")
     assert default_parent_key(other_job) == default_parent_key(RUN)
 
 

@@ -91,7 +91,7 @@ def test_an_explicit_dedup_key_joins_failures_and_dedup_can_be_switched_off(
     assert "rootly_action_dedup_key" not in sent[1].body["data"]["attributes"]["labels"]
 
 
-def test_the_duplicate_search_costs_one_request(
+def test_the_duplicate_search_costs_one_request_before_the_create_and_one_after(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
     run = action.run({"title": "Deploy failed"})
@@ -100,10 +100,12 @@ def test_the_duplicate_search_costs_one_request(
     assert [(r.method, r.path) for r in rootly.requests] == [
         ("GET", "/v1/incidents"),
         ("POST", "/v1/incidents"),
+        ("GET", "/v1/incidents"),  # racing jobs: the one check after the create
     ]
     search = rootly.requests[0].query
     assert search["sort"] == "-created_at"
     assert "filter[created_at][gte]" in search
+    assert search["filter[kind][in]"] == "normal,normal_sub,test,test_sub"
 
 
 def test_a_lost_answer_does_not_make_a_duplicate(
@@ -127,19 +129,19 @@ def test_a_create_that_did_not_land_is_tried_again_after_looking(
 ) -> None:
     rootly.add_fault("POST", "/v1/incidents", status=503)
 
-    run = action.run({"title": "Deploy failed"})
+    # The grace period is max(10 s, 2 x timeout-seconds): the shortest here.
+    run = action.run({"title": "Deploy failed", "timeout-seconds": "2"})
 
     assert run.exit_code == 0, run.stdout
     assert creates(rootly) == 2
     assert len(rootly.incidents) == 1
     methods = [(r.method, r.path) for r in rootly.requests]
-    # search, create (503), search again, create
-    assert methods == [
-        ("GET", "/v1/incidents"),
-        ("POST", "/v1/incidents"),
-        ("GET", "/v1/incidents"),
-        ("POST", "/v1/incidents"),
-    ]
+    # search, create (503), searches for the lost create during the grace period,
+    # create again, and the check after it
+    assert methods[:2] == [("GET", "/v1/incidents"), ("POST", "/v1/incidents")]
+    assert methods[-2:] == [("POST", "/v1/incidents"), ("GET", "/v1/incidents")]
+    assert set(methods[2:-2]) == {("GET", "/v1/incidents")}
+    assert "sending it again" in run.stdout
 
 
 def test_a_parent_given_by_slug_is_found(action: ActionHarness, rootly: RootlyStandIn) -> None:
@@ -192,12 +194,11 @@ def test_matrix_legs_get_their_own_incidents_under_one_parent(
     assert all(c["attributes"]["kind"] == "normal_sub" for c in children)
     assert first.outputs["parent-incident-id"] == second.outputs["parent-incident-id"]
     assert second.outputs["parent-incident-url"] == parent["attributes"]["url"]
-    # The second leg found the parent: one search and its own create, nothing more.
-    second_leg = rootly.requests[-2:]
-    assert [(r.method, r.path) for r in second_leg] == [
-        ("GET", "/v1/incidents"),
-        ("POST", "/v1/incidents"),
-    ]
+    # The second leg found the parent: one search, its own create, and the check after it.
+    second_leg = [(r.method, r.path) for r in second.sent]
+    # The search and the severity's lookup go out together, in either order.
+    assert sorted(second_leg[:2]) == [("GET", "/v1/incidents"), ("GET", "/v1/severities")]
+    assert second_leg[2:] == [("POST", "/v1/incidents"), ("GET", "/v1/incidents")]
 
 
 def test_twenty_jobs_failing_at_once_converge_on_one_parent(

@@ -69,20 +69,19 @@ def test_every_kind_resolves_by_name_slug_and_id(
     assert body["group_ids"] == [PLATFORM, SRE]
     assert body["incident_type_ids"] == [DEPLOYMENT, CUSTOMER_FACING]
     assert body["cause_ids"] == [BAD_DEPLOY, CAPACITY]
-    # One exact query by slug and one by name per name, each once; nothing listed, though
-    # "Payments" lives on the second page of services.
-    named = [
-        ("/v1/severities", "SEV1"),
-        ("/v1/services", "Payments"),
-        ("/v1/services", "checkout-2"),
-        ("/v1/environments", "production"),
-        ("/v1/functionalities", "Card payments"),
-        ("/v1/teams", "platform"),
-        ("/v1/incident_types", "Deployment"),
-        ("/v1/causes", "bad-deploy"),
-    ]
+    # One exact query per name: by slug when the value can be a slug (and the slug
+    # matches), else by name; nothing listed, though "Payments" is on page 2 of services.
     assert lookups(rootly) == sorted(
-        (path, f"filter[{field}]={text}") for path, text in named for field in ("slug", "name")
+        [
+            ("/v1/severities", "filter[name]=SEV1"),
+            ("/v1/services", "filter[name]=Payments"),
+            ("/v1/services", "filter[slug]=checkout-2"),
+            ("/v1/environments", "filter[slug]=production"),
+            ("/v1/functionalities", "filter[name]=Card payments"),
+            ("/v1/teams", "filter[slug]=platform"),
+            ("/v1/incident_types", "filter[name]=Deployment"),
+            ("/v1/causes", "filter[slug]=bad-deploy"),
+        ]
     )
 
 
@@ -131,10 +130,7 @@ def test_a_name_used_by_two_inputs_is_looked_up_once(
 
     assert run.exit_code == 0, run.stdout
     payments_lookups = [entry for entry in lookups(rootly) if entry[1].endswith("=Payments")]
-    assert payments_lookups == [
-        ("/v1/services", "filter[name]=Payments"),
-        ("/v1/services", "filter[slug]=Payments"),
-    ]
+    assert payments_lookups == [("/v1/services", "filter[name]=Payments")]
 
 
 def test_case_spacing_and_precedence_rules(action: ActionHarness, rootly: RootlyStandIn) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rootly_incident_action.context import PullRequest, RunContext
 from rootly_incident_action.incident import (
     FALLBACK_TITLE,
@@ -11,6 +13,7 @@ from rootly_incident_action.incident import (
     describe_references,
 )
 from rootly_incident_action.inputs import parse_inputs
+from rootly_incident_action.rootly.requests import create_incident
 
 CONTEXT = RunContext(
     repository="acme/shop",
@@ -38,7 +41,9 @@ def test_empty_inputs_are_left_out_of_the_request() -> None:
     draft = build_incident(
         parse_inputs({"api-token": "t", "title": "T", "context-labels": "false"}), RunContext()
     )
-    assert draft.request_body() == {"data": {"type": "incidents", "attributes": {"title": "T"}}}
+    assert create_incident(draft.attributes()).body == {
+        "data": {"type": "incidents", "attributes": {"title": "T"}}
+    }
 
 
 def test_teams_are_sent_as_groups_and_test_incidents_as_kind_test() -> None:
@@ -64,7 +69,7 @@ def test_the_context_block_leaves_out_what_is_unknown() -> None:
 
 
 def test_the_context_block_links_the_pull_request() -> None:
-    context = CONTEXT.model_copy(update={"pull_request": PullRequest(number=9, title="Fix")})
+    context = replace(CONTEXT, pull_request=PullRequest(number=9, title="Fix"))
     assert "- Pull request: [#9 Fix](https://github.com/acme/shop/pull/9)" in context_block(context)
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from rootly_incident_action.errors import InvalidInputs
 from rootly_incident_action.inputs import parse_inputs, read_fail_on_error
-from rootly_incident_action.references import Reference
 
 
 def test_only_the_token_is_needed_and_defaults_apply() -> None:
@@ -21,8 +20,8 @@ def test_only_the_token_is_needed_and_defaults_apply() -> None:
 
 def test_reference_inputs_become_references_in_order() -> None:
     inputs = parse_inputs({"api-token": "tok", "services": "b, a\nb", "severity": " sev "})
-    assert inputs.references_for("services") == (Reference("b"), Reference("a"))
-    assert inputs.severity == Reference("sev")
+    assert inputs.references_for("services") == ("b", "a")
+    assert inputs.severity == "sev"
 
 
 def test_two_severities_are_refused() -> None:
@@ -42,12 +41,13 @@ def test_a_token_with_whitespace_is_refused_without_echoing_it() -> None:
         parse_inputs({"api-token": "abc def"})
     assert "abc def" not in caught.value.message
     assert "'***'" in caught.value.message
+    assert "printable ASCII" in caught.value.message
 
 
 def test_the_token_is_kept_secret_in_the_model() -> None:
     inputs = parse_inputs({"api-token": "s3cr3t-token"})
     assert "s3cr3t-token" not in repr(inputs)
-    assert inputs.api_token.get_secret_value() == "s3cr3t-token"
+    assert inputs.api_token.reveal() == "s3cr3t-token"
 
 
 def test_fail_on_error_is_read_even_when_other_inputs_are_bad() -> None:

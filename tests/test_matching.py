@@ -7,12 +7,10 @@ import pytest
 from rootly_incident_action.matching import (
     Ambiguous,
     CatalogEntry,
-    ExactHits,
     Matched,
     Missing,
     closest,
     match,
-    match_exact,
 )
 
 CHECKOUT = CatalogEntry("id-1", "Checkout", "checkout")
@@ -65,19 +63,3 @@ def test_closest_names_are_ranked_and_unrelated_ones_left_out() -> None:
 
 def test_an_empty_catalog_is_missing_with_nothing_close() -> None:
     assert match("anything", []) == Missing(())
-
-
-def test_exact_hits_settle_by_slug_then_name_and_ignore_inexact_hits() -> None:
-    # A server whose name filter ignored case would return both checkouts for "checkout".
-    hits = ExactHits.of("checkout", [CHECKOUT], [CHECKOUT, CHECKOUT_LOWER])
-    assert match_exact(hits) == Matched(CHECKOUT)
-    only_names = ExactHits.of("checkout", [], [CHECKOUT, CHECKOUT_LOWER])
-    assert match_exact(only_names) == Matched(CHECKOUT_LOWER)
-
-
-def test_two_exact_names_are_ambiguous_and_no_hit_needs_a_listing() -> None:
-    twin = CatalogEntry("id-9", "Checkout", "checkout-eu")
-    assert match_exact(ExactHits.of("Checkout", [], [CHECKOUT, twin])) == Ambiguous(
-        (CHECKOUT, twin), "name"
-    )
-    assert match_exact(ExactHits.of("CHECKOUT", [], [CHECKOUT])) is None

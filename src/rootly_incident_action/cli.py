@@ -13,9 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .catalog import KINDS
 from .inputs import INPUT_DEFAULTS
+from .listing import LISTABLE_KINDS
 from .runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
+
+__all__ = ["build_parser", "list_catalog", "main"]
 
 _SWITCHES = frozenset(
     name for name, default in INPUT_DEFAULTS.items() if default in ("true", "false")
@@ -23,6 +25,7 @@ _SWITCHES = frozenset(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's options: one per input, plus --summary-file and --list-catalog."""
     parser = argparse.ArgumentParser(
         prog="python -m rootly_incident_action",
         description="Declare a Rootly incident. Every option matches an input of the "
@@ -46,15 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--list-catalog",
         nargs="*",
         metavar="KIND",
-        choices=sorted(KINDS),
+        choices=LISTABLE_KINDS,
         help="list what the token can see (all kinds, or those named: "
-        + ", ".join(sorted(KINDS))
+        + ", ".join(LISTABLE_KINDS)
         + ") and exit",
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> int:
+    """Run the command line; the process exit code."""
     from .main import run
 
     environ = dict(os.environ if environ is None else environ)
@@ -66,7 +70,7 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     }
     inputs.setdefault("api-token", environ.get("ROOTLY_API_TOKEN", ""))
     if options["list_catalog"] is not None:
-        return list_catalog(inputs, options["list_catalog"] or sorted(KINDS))
+        return list_catalog(inputs, options["list_catalog"] or list(LISTABLE_KINDS))
     runner: Runner
     if running_in_actions(environ) and not options["summary_file"]:
         # Called from a `run:` step: speak the runner's protocol, annotations and all.
@@ -77,22 +81,39 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
 
 
 def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
-    from .catalog import CatalogReader
+    """Print the entries of each kind the token can see; the exit code."""
     from .errors import ActionError
+    from .fetch import fetch
     from .inputs import parse_inputs
     from .listing import format_kind
+    from .lookups import Lookup
+    from .main import USER_AGENT
     from .rootly.client import RootlyClient
+    from .rootly.errors import RootlyError
+    from .wording import Phase, explain
 
     runner = ConsoleRunner(inputs)
     runner.mask(inputs.get("api-token", ""))
     try:
         settings = parse_inputs(inputs)
-        token = settings.api_token.get_secret_value()
-        with RootlyClient(settings.api_url, token, settings.timeout_seconds) as client:
-            reader = CatalogReader(client)
-            reader.load(set(kinds))
-            for kind in kinds:
-                runner.info(format_kind(kind, reader.entries(kind)) + "\n")
+        try:
+            with RootlyClient(
+                settings.api_url,
+                settings.api_token.reveal(),
+                user_agent=USER_AGENT,
+                timeout=settings.timeout_seconds,
+            ) as client:
+                found = fetch(client, [Lookup(kind, "list") for kind in kinds])
+        except RootlyError as failure:
+            raise explain(
+                failure,
+                Phase.LIST,
+                base_url=settings.api_url,
+                timeout=settings.timeout_seconds,
+                deadline=settings.deadline_seconds,
+            ) from None
+        for kind in kinds:
+            runner.info(format_kind(kind, found[Lookup(kind, "list")]) + "\n")
     except ActionError as failure:
         runner.error(failure.message, title=failure.title)
         return 1

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+__all__ = ["DEFAULT_SERVER_URL", "PullRequest", "RunContext", "read_run_context"]
 
 DEFAULT_SERVER_URL = "https://github.com"
 
 
-class PullRequest(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+@dataclass(frozen=True)
+class PullRequest:
+    """The pull request a run belongs to."""
 
     number: int
     title: str = ""
 
 
-class RunContext(BaseModel):
+@dataclass(frozen=True)
+class RunContext:
     """The workflow run that is declaring the incident. Every field may be empty locally."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     server_url: str = DEFAULT_SERVER_URL
     repository: str = ""
@@ -39,16 +40,19 @@ class RunContext(BaseModel):
 
     @property
     def repository_url(self) -> str:
+        """The repository's web page."""
         return f"{self.server_url}/{self.repository}" if self.repository else ""
 
     @property
     def commit_url(self) -> str:
+        """The commit's web page."""
         if not (self.repository and self.sha):
             return ""
         return f"{self.repository_url}/commit/{self.sha}"
 
     @property
     def short_sha(self) -> str:
+        """The commit's first 7 characters, as GitHub shows it."""
         return self.sha[:7]
 
     @property
@@ -61,12 +65,14 @@ class RunContext(BaseModel):
 
     @property
     def pull_request_url(self) -> str:
+        """The pull request's web page."""
         if not (self.pull_request and self.repository):
             return ""
         return f"{self.repository_url}/pull/{self.pull_request.number}"
 
     @property
     def in_workflow(self) -> bool:
+        """Whether this is a workflow run (it has a repository and a run ID)."""
         return bool(self.repository and self.run_id)
 
 

@@ -1,14 +1,19 @@
-"""The conversation with Rootly that declares one incident without ever making two.
+"""The sequence of calls that declares one incident without ever leaving two.
 
-- Before creating, look for an open incident carrying the same dedup key (a re-run,
-  a repeated step): if there is one, reuse it and note the repeat on its timeline.
-- When a create fails in a way that leaves it unknown whether Rootly made the incident
-  (timeout, dropped connection, 5xx), look the key up before trying again.
-- In pipeline mode, find or create the run's parent incident. Jobs that fail at the
-  same moment may each create one; every job then looks again and keeps the oldest
-  open parent (Rootly numbers incidents in creation order, so all jobs agree), and a
-  job whose own parent lost marks it a duplicate of the survivor before it declares
-  its incident under the survivor.
+The rules it follows are pure functions of `dedup.py`; the calls go through an
+`IncidentStore`. In order:
+
+1. In pipeline mode, find or create the run's parent the same way as the incident.
+2. Look for an open incident carrying the dedup key: a re-run or a repeated step
+   reuses it, and the repeat is noted on its timeline.
+3. Create. When the answer is lost (timeout, dropped connection, 5xx, an unreadable
+   2xx), look for this attempt's creator label for a grace period before sending the
+   create again: Rootly may apply a create after the client gave up.
+4. After every create that carries a key, look the key up once more. Jobs that raced
+   each keep the oldest open incident, and each retires its own extra one as a
+   duplicate of it. Only the job whose incident survived reports `created: true`.
+5. Make sure custom form field values landed, whichever way Rootly treated them in
+   the create, and warn where Rootly did not do what was asked.
 """
 
 from __future__ import annotations
@@ -17,235 +22,339 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
-from .context import RunContext
-from .dedup import CREATOR_LABEL, labelled
+from . import dedup
 from .errors import ActionError
-from .incident import IncidentDraft, describe_references
-from .rootly.client import RootlyClient
-from .rootly.errors import NotFound, PermissionDenied, Rejected, RootlyError, UnexpectedAnswer
+from .incident import IncidentDraft
+from .ledger import Ledger, SentCreate, describe_incident
+from .plan import Plan
+from .rootly import errors
 from .rootly.models import Incident
-from .runner import Runner
+from .store import IncidentStore
+from .wording import Phase, title_of
 
-MAX_CREATE_ATTEMPTS = 3
-# How many pages (of 100) of recent incidents are searched for a key at most.
-MAX_PAGES = 10
+__all__ = [
+    "Declared",
+    "Declarer",
+    "FormFieldNotAdded",
+    "Log",
+    "ParentNotFound",
+    "StepFailed",
+    "differences",
+]
+
+
+class Log(Protocol):
+    """Where the declarer reports what it does (the runner)."""
+
+    def info(self, message: str) -> None: ...
+
+    def warning(self, message: str, title: str | None = None) -> None: ...
+
+    def debug(self, message: str) -> None: ...
 
 
 class ParentNotFound(ActionError):
+    """`parent-incident-id` names no incident the token can see."""
+
     title = "Parent incident not found"
+
+
+class FormFieldNotAdded(ActionError):
+    """A form field value could not be put on the incident, which exists by then."""
+
+    title = "Form field not added"
+
+
+class StepFailed(Exception):
+    """A Rootly failure during a phase, with what this run did before it."""
+
+    def __init__(self, failure: errors.RootlyError, phase: Phase) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+        self.phase = phase
 
 
 @dataclass(frozen=True)
 class Declared:
+    """The incident the step stands for, and whether this step created it."""
+
     incident: Incident
     created: bool
     parent: Incident | None = None
-
-
-class RecentIncidents:
-    """Incidents created within the dedup window, fetched once and again on demand."""
-
-    def __init__(self, client: RootlyClient, window_hours: float, runner: Runner) -> None:
-        self._client = client
-        self._since = (datetime.now(UTC) - timedelta(hours=window_hours)).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        )
-        self._runner = runner
-        self._incidents: list[Incident] | None = None
-
-    def open_with(self, label: str, value: str) -> list[Incident]:
-        if self._incidents is None:
-            self.refresh()
-        return labelled(self._incidents or [], label, value)
-
-    def refresh(self) -> None:
-        incidents: list[Incident] = []
-        for number in range(1, MAX_PAGES + 1):
-            try:
-                page = self._client.list_incidents(self._since, number)
-            except (NotFound, PermissionDenied) as refused:
-                raise type(refused)(
-                    f"{refused.message} This was the search for an open incident with the same "
-                    "dedup key (GET /v1/incidents): give the token permission to read "
-                    "incidents, or set 'deduplicate: false'.",
-                    refused.status,
-                    refused.titles,
-                ) from None
-            incidents.extend(page.data)
-            if number >= (page.meta.total_pages or 1):
-                break
-        else:
-            self._runner.warning(
-                f"More than {MAX_PAGES * 100} incidents were created since {self._since}; "
-                "only the newest were searched for a duplicate. Lower 'dedup-window-hours'.",
-                title="Duplicate search cut short",
-            )
-        self._incidents = incidents
+    # What Rootly did not do as asked ("did not link this incident under #12").
+    differences: tuple[str, ...] = ()
 
 
 class Declarer:
+    """Runs the sequence for one plan against one store."""
+
     def __init__(
         self,
-        client: RootlyClient,
-        runner: Runner,
-        context: RunContext,
-        window_hours: float,
+        store: IncidentStore,
+        log: Log,
+        ledger: Ledger,
+        *,
+        timeout_seconds: float,
+        remaining: Callable[[], float | None] = lambda: None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        repeat_note: str = "",
+        token: str | None = None,
     ) -> None:
-        self._client = client
-        self._runner = runner
-        self._context = context
+        self._store = store
+        self._log = log
+        self.ledger = ledger
+        self._grace = dedup.grace_period(timeout_seconds)
+        self._remaining = remaining
         self._sleep = sleep
-        self._recent = RecentIncidents(client, window_hours, runner)
-        # Marks what this process creates, so a lost answer can be told apart from
-        # another job's incident created at the same moment.
-        self._creator = uuid.uuid4().hex
-        self._created: list[Incident] = []
+        self._clock = clock
+        self._repeat_note = repeat_note
+        # A random token per run, numbered per create attempt: after a lost answer it
+        # tells "the incident this attempt made" from one another job made meanwhile.
+        self._token = token or uuid.uuid4().hex[:16]
+        self._attempts = 0
+        self._phase = Phase.SEARCH
 
-    def declare(self, draft: IncidentDraft, parent_draft: IncidentDraft | None) -> Declared:
-        """Find or create the incident (and its parent); a failure says what already exists."""
+    def declare(self, plan: Plan) -> Declared:
+        """Find or create the incident (and its parent); StepFailed says in which phase."""
         try:
-            return self._declare(draft, parent_draft)
-        except ActionError as failure:
-            if self._created:
-                # Nothing half-done that the user does not know about.
-                made = ", ".join(
-                    f"{_label(incident)} ({incident.attributes.url or incident.id})"
-                    for incident in self._created
-                )
-                failure.message += f"\nBefore this failed, the action created {made} in Rootly."
-            raise
+            return self._declare(plan)
+        except errors.RootlyError as failure:
+            raise StepFailed(failure, self._phase) from None
 
-    def _declare(self, draft: IncidentDraft, parent_draft: IncidentDraft | None) -> Declared:
+    # -- the sequence ------------------------------------------------------------------
+
+    def _declare(self, plan: Plan) -> Declared:
         parent = None
-        if parent_draft is not None:
-            parent = self._pipeline_parent(parent_draft)
-            draft = draft.under_parent(parent.id)
-        elif draft.parent_incident is not None:
-            parent = self._given_parent(draft.parent_incident.text)
-            draft = draft.under_parent(parent.id)
-
-        if draft.dedup_key:
-            existing = self._recent.open_with(draft.dedup_label, draft.dedup_key)
-            if existing:
-                self._note_repeat(existing[0])
-                return Declared(existing[0], created=False, parent=parent)
-        incident, created = self._create(draft)
+        if plan.parent is not None:
+            parent, _ = self._find_or_create(plan.parent)
+        elif plan.incident.parent_incident:
+            parent = self._given_parent(plan.incident.parent_incident)
+        draft = plan.incident.under_parent(parent.id) if parent else plan.incident
+        incident, created = self._find_or_create(draft)
         if not created:
             self._note_repeat(incident)
-        return Declared(incident, created=created, parent=parent)
+            return Declared(incident, created=False, parent=parent)
+        if draft.form_field_selections:
+            self._make_sure_form_fields_landed(incident, draft)
+        found = differences(draft, incident, parent)
+        for difference in found:
+            self._log.warning(difference, title="Rootly did not do everything asked")
+        return Declared(incident, created=True, parent=parent, differences=found)
 
     def _given_parent(self, id_or_slug: str) -> Incident:
+        self._phase = Phase.PARENT
         try:
-            return self._client.get_incident(id_or_slug)
-        except NotFound:
+            return self._store.get(id_or_slug)
+        except errors.NotFound:
             raise ParentNotFound(
                 f"input 'parent-incident-id': no incident has the ID or slug {id_or_slug!r}, "
                 "or the token cannot see it. Pass the parent's ID or slug (the "
                 "`incident-id` or `incident-slug` output of the step that declared it)."
             ) from None
 
-    def _pipeline_parent(self, parent_draft: IncidentDraft) -> Incident:
-        label, key = parent_draft.dedup_label, parent_draft.dedup_key or ""
-        found = self._recent.open_with(label, key)
-        if found:
-            return found[0]
-        mine, created = self._create(parent_draft)
-        if not created:
-            return mine  # another job's parent turned up while we retried
-        # Other jobs may have created a parent at the same moment: look again, keep the
-        # oldest. The look happens after our create, so every job sees the oldest one.
-        self._recent.refresh()
-        survivor = next(iter(self._recent.open_with(label, key)), mine)
-        if survivor.id != mine.id:
-            self._retire_duplicate(mine, survivor)
-        return survivor
+    def _find_or_create(self, draft: IncidentDraft) -> tuple[Incident, bool]:
+        if draft.dedup_key:
+            self._phase = Phase.SEARCH
+            search = self._store.recent()
+            self._report_search(search)
+            found = dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
+            if found:
+                return found[0], False
+        mine = self._create(draft)
+        if not draft.dedup_key:
+            return mine, True
+        # Other jobs may have created one at the same moment: every job looks once more
+        # after its create and keeps the oldest, so all of them agree.
+        self._phase = Phase.CHECK
+        search = self._store.recent(fresh=True)
+        settled = dedup.settle(
+            mine, dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
+        )
+        if settled.ours_survives:
+            return mine, True
+        self._retire(mine, settled.survivor, draft)
+        return settled.survivor, False
 
-    def _retire_duplicate(self, duplicate: Incident, survivor: Incident) -> None:
-        try:
+    def _create(self, draft: IncidentDraft) -> Incident:
+        """Create once; after a lost answer, look before sending it again (once)."""
+        self._phase = Phase.CREATE
+        for attempt in (1, 2):
+            creator = self._next_creator()
             try:
-                self._client.mark_duplicate(duplicate.id, survivor.id)
-            except (Rejected, NotFound, UnexpectedAnswer):
-                # Rootly's spec gives the duplicate call a body that cannot name the
-                # original; should Rootly refuse ours, the update call does the same job.
-                self._client.cancel_as_duplicate(duplicate.id, survivor.id)
-        except RootlyError as failure:
-            self._runner.warning(
-                f"Another job created the run's parent incident first, so this job's parent "
-                f"{_label(duplicate)} is a duplicate of {_label(survivor)}, but marking it so "
-                f"failed ({failure.message}). Cancel it by hand.",
-                title="Duplicate parent left open",
-            )
-        else:
-            self._runner.info(
-                f"Another job created the run's parent incident first: {_label(duplicate)} "
-                f"is marked a duplicate of {_label(survivor)}."
-            )
-
-    def _create(self, draft: IncidentDraft) -> tuple[Incident, bool]:
-        """Create once; (incident, True), or (an open twin another job made, False)."""
-        body = draft.with_labels({CREATOR_LABEL: self._creator}).request_body()
-        for attempt in range(1, MAX_CREATE_ATTEMPTS + 1):
-            try:
-                incident = self._client.create_incident(body)
-            except NotFound as missing:
-                raise NotFound(
-                    f"{missing.message} Rootly says this when an ID the incident refers to "
-                    "does not exist or the token cannot see it. The IDs sent were: "
-                    f"{describe_references(draft)}. Check each in Rootly.",
-                    missing.status,
-                    missing.titles,
-                ) from None
-            except RootlyError as failure:
-                if not (failure.maybe_applied and draft.dedup_key) or (
-                    attempt == MAX_CREATE_ATTEMPTS
-                ):
+                incident = self._send_create(draft, creator)
+            except errors.RootlyError as failure:
+                if not failure.maybe_applied:
                     raise
-                # Never create twice: find out whether Rootly made it before trying again.
-                self._sleep(float(attempt))
-                self._recent.refresh()
-                twins = self._recent.open_with(draft.dedup_label, draft.dedup_key)
-                ours = [
-                    incident
-                    for incident in twins
-                    if (incident.attributes.labels or {}).get(CREATOR_LABEL) == self._creator
-                ]
-                if ours:
-                    self._runner.info(
-                        f"{failure.title}, but Rootly did create {_label(ours[0])}: using it."
-                    )
-                    self._created.append(ours[0])
-                    return ours[0], True
-                if twins:
-                    return twins[0], False
-                self._runner.info(f"{failure.title}, and Rootly has no such incident: retrying.")
-            else:
-                self._created.append(incident)
-                return incident, True
-        raise AssertionError("unreachable: the last attempt returns or raises")
+                sent = SentCreate(creator, draft.dedup_label, draft.dedup_key)
+                self.ledger.record_unanswered(sent)
+                if not draft.dedup_key or attempt == 2:
+                    raise
+                landed = self._await_landing(draft, creator, failure)
+                if landed is not None:
+                    return landed
+                self._log.info(
+                    f"Rootly shows no incident from the create whose answer was lost "
+                    f"({failure}) after {self._grace:g} s: sending it again."
+                )
+                self._phase = Phase.CREATE
+                continue
+            self.ledger.record_made(incident, private=draft.private)
+            return incident
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _send_create(self, draft: IncidentDraft, creator: str) -> Incident:
+        attributes = draft.with_labels({dedup.CREATOR_LABEL: creator}).attributes()
+        try:
+            return self._store.create(attributes)
+        except (errors.BadRequest, errors.Rejected) as refused:
+            if not (draft.form_field_selections and _about_form_fields(refused)):
+                raise
+            # Refused whole, so nothing was made: safe to send again without the values,
+            # which are then added one by one.
+            self._log.debug(
+                f"Rootly refused form_field_selections_attributes in the create ({refused}); "
+                "creating without them and adding each value afterwards."
+            )
+            attributes.pop("form_field_selections_attributes", None)
+            return self._store.create(attributes)
+
+    def _await_landing(
+        self, draft: IncidentDraft, creator: str, failure: errors.RootlyError
+    ) -> Incident | None:
+        """Poll for the attempt's creator label until the grace period or deadline ends."""
+        self._log.info(
+            f"The answer to the create was lost ({failure}); Rootly may still make the "
+            f"incident, so the action looks for it for up to {self._grace:g} s before "
+            "sending the create again."
+        )
+        self._phase = Phase.SEARCH
+        started = self._clock()
+        wait = 1.0
+        while True:
+            left = self._remaining()
+            elapsed = self._clock() - started
+            if elapsed + wait > self._grace or (left is not None and wait >= left):
+                return None
+            self._sleep(wait)
+            search = self._store.recent(fresh=True)
+            ours = dedup.made_by(search.incidents, creator)
+            if ours:
+                self.ledger.settle_unanswered(creator)
+                self.ledger.record_made(ours[0], private=draft.private)
+                self._log.info(
+                    f"{title_of(failure)}, but Rootly did create {_named(ours[0], draft)}: "
+                    "using it."
+                )
+                return ours[0]
+            wait = min(wait * 2, 4.0)
+
+    def _retire(self, mine: Incident, survivor: Incident, draft: IncidentDraft) -> None:
+        self._phase = Phase.RETIRE
+        try:
+            how = self._store.retire(mine, survivor)
+        except errors.RootlyError as failure:
+            self._log.warning(
+                f"Another job created an incident with the same key first, so "
+                f"{_named(mine, draft)} is a duplicate of {_named(survivor, draft)}, but "
+                f"marking it so failed ({failure}). Cancel it by hand.",
+                title="Duplicate incident left open",
+            )
+            return
+        self._log.info(
+            f"Another job created an incident with the same key first: {_named(mine, draft)} "
+            f"is marked a duplicate of {_named(survivor, draft)} (through {how})."
+        )
 
     def _note_repeat(self, incident: Incident) -> None:
-        context = self._context
-        attempt = f" attempt {context.run_attempt}" if context.run_attempt else ""
-        where = f"job '{context.job}'" if context.job else "a job"
-        link = f": {context.run_url}" if context.run_url else ""
-        text = (
-            f"Failed again in {where} of workflow '{context.workflow}', run "
-            f"{context.run_id}{attempt}{link}"
-        )
+        text = self._repeat_note
         try:
-            self._client.add_event(incident.id, text)
-        except RootlyError as failure:
-            self._runner.warning(
-                f"The repeat was not recorded on {_label(incident)}'s timeline: {failure.message}",
+            if text:
+                self._store.note(incident.id, text)
+        except errors.RootlyError as failure:
+            self._log.warning(
+                f"The repeat was not recorded on incident {incident.label}'s timeline: {failure}",
                 title="Timeline event not added",
             )
-        self._runner.info(
-            f"{_label(incident)} is already open for this failure; it was reused, not recreated."
+        self._log.info(
+            f"Incident {incident.label} is already open for this failure; it was reused, "
+            "not recreated."
         )
 
+    def _make_sure_form_fields_landed(self, incident: Incident, draft: IncidentDraft) -> None:
+        self._phase = Phase.FORM_FIELDS
+        present = self._store.form_field_ids(incident.id)
+        missing = [s for s in draft.form_field_selections if s["form_field_id"] not in present]
+        if not missing:
+            self._log.debug("Every form field value arrived with the create.")
+            return
+        self._log.debug(
+            f"{len(missing)} form field value(s) are not on incident {incident.label} after "
+            "the create; adding them one by one."
+        )
+        for selection in missing:
+            try:
+                self._store.add_form_field_selection(incident.id, selection)
+            except errors.RootlyError as failure:
+                name = draft.form_field_names.get(selection["form_field_id"], "")
+                raise FormFieldNotAdded(
+                    f"form-fields: the value of {name or selection['form_field_id']!r} could "
+                    f"not be added to the incident ({failure}). The incident exists: "
+                    f"{describe_incident(incident, private=draft.private)}. Set the field in "
+                    "Rootly, or fix the value and re-run (the incident is reused)."
+                ) from None
 
-def _label(incident: Incident) -> str:
-    return f"incident {incident.label}"
+    def _next_creator(self) -> str:
+        self._attempts += 1
+        return f"{self._token}-{self._attempts}"
+
+    def _report_search(self, search: Any) -> None:
+        if search.unreadable:
+            self._log.debug(
+                f"{search.unreadable} incident(s) in the dedup window could not be read and "
+                "were skipped."
+            )
+        if search.truncated:
+            self._log.warning(
+                "More incidents were created within 'dedup-window-hours' than the duplicate "
+                "search reads (10 pages of 100, newest first): older ones were not searched. "
+                "Lower 'dedup-window-hours' to search all of the window.",
+                title="Duplicate search cut short",
+            )
+
+
+def differences(
+    draft: IncidentDraft, incident: Incident, parent: Incident | None
+) -> tuple[str, ...]:
+    """What Rootly's answer says it did differently from what was asked. Pure.
+
+    Only fields the answer carries are compared: a missing field is not a difference.
+    """
+    found = []
+    attributes = incident.attributes
+    if parent is not None and attributes.parent_incident_id != parent.id:
+        found.append(
+            f"Rootly did not link incident {incident.label} under {parent.label}: "
+            "check that the parent is not itself a sub-incident."
+        )
+    # A sub-incident takes its parent's kind (normal_sub or test_sub), as Rootly documents.
+    asked_test = draft.test and parent is None
+    if asked_test and attributes.kind is not None and not attributes.kind.startswith("test"):
+        found.append(
+            f"Rootly made incident {incident.label} of kind {attributes.kind!r}, not a test "
+            "incident: is the Test Incidents feature enabled for your organisation?"
+        )
+    if draft.private and attributes.private is False:
+        found.append(f"Rootly did not make incident {incident.label} private.")
+    return tuple(found)
+
+
+def _about_form_fields(refused: errors.RootlyError) -> bool:
+    # A 400 is a malformed request, which the nested attribute is the likely cause of.
+    return refused.status == 400 or "form_field" in refused.said.lower()
+
+
+def _named(incident: Incident, draft: IncidentDraft) -> str:
+    return describe_incident(incident, private=draft.private)

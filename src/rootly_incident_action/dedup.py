@@ -10,12 +10,28 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .context import RunContext
 
 if TYPE_CHECKING:
     from .rootly.models import Incident
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "CREATOR_LABEL",
+    "DEDUP_LABEL",
+    "PARENT_LABEL",
+    "Settled",
+    "default_dedup_key",
+    "default_parent_key",
+    "grace_period",
+    "is_open",
+    "labelled",
+    "made_by",
+    "settle",
+]
 
 DEDUP_LABEL = "rootly_action_dedup_key"
 PARENT_LABEL = "rootly_action_parent_key"
@@ -44,6 +60,7 @@ def default_parent_key(context: RunContext) -> str:
 
 
 def is_open(incident: Incident) -> bool:
+    """Whether the incident still counts for deduplication (not resolved, cancelled, ...)."""
     return (incident.attributes.status or "") not in CLOSED_STATUSES
 
 
@@ -56,9 +73,39 @@ def labelled(incidents: Iterable[Incident], label: str, value: str) -> list[Inci
     found = [
         incident
         for incident in incidents
-        if is_open(incident) and str((incident.attributes.labels or {}).get(label)) == value
+        if is_open(incident) and incident.attributes.label_values.get(label) == value
     ]
     return sorted(found, key=_creation_order)
+
+
+def made_by(incidents: Iterable[Incident], creator: str) -> list[Incident]:
+    """The incidents one create attempt made, told apart by its creator label."""
+    return [i for i in incidents if i.attributes.label_values.get(CREATOR_LABEL) == creator]
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Who keeps the key after a create: the survivor, and whether it is ours."""
+
+    survivor: Incident
+    ours_survives: bool
+
+
+def settle(ours: Incident, open_with_key: Iterable[Incident]) -> Settled:
+    """After our create, every job looking at the same incidents keeps the same one.
+
+    The oldest open incident carrying the key survives (lowest sequential ID: Rootly
+    numbers in creation order); ours counts even if the listing has not caught up yet.
+    """
+    candidates = {incident.id: incident for incident in open_with_key}
+    candidates.setdefault(ours.id, ours)
+    survivor = min(candidates.values(), key=_creation_order)
+    return Settled(survivor, survivor.id == ours.id)
+
+
+def grace_period(timeout_seconds: float) -> float:
+    """How long a create whose answer was lost may take to show up before we send another."""
+    return max(10.0, 2 * timeout_seconds)
 
 
 def _creation_order(incident: Incident) -> tuple[int, str, str]:

@@ -12,19 +12,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .kinds import KINDS_BY_VALUE_KIND
 from .matching import Ambiguous, CatalogEntry, Matched, match
 
-FormValue = str | tuple[str, ...]
+__all__ = [
+    "BUILT_IN_INPUTS",
+    "FieldShape",
+    "FieldValueError",
+    "FormValue",
+    "option_ids",
+    "parse_form_fields",
+    "selection_for",
+    "text_selection",
+    "values_of",
+]
 
-# value_kind -> (catalog kind whose references it takes, the selection attribute)
-REFERENCE_VALUE_KINDS: dict[str, tuple[str, str]] = {
-    "service": ("services", "selected_service_ids"),
-    "group": ("teams", "selected_group_ids"),
-    "environment": ("environments", "selected_environment_ids"),
-    "functionality": ("functionalities", "selected_functionality_ids"),
-    "incident_type": ("incident_types", "selected_incident_type_ids"),
-    "cause": ("causes", "selected_cause_ids"),
-}
+FormValue = str | tuple[str, ...]
 TEXT_INPUT_KINDS = frozenset(
     {"text", "textarea", "rich_text", "tags", "number", "date", "datetime"}
 )
@@ -53,6 +56,10 @@ def parse_form_fields(text: str) -> dict[str, FormValue]:
         loaded = json.loads(text) if text.lstrip().startswith("{") else _yaml(text)
     except ValueError as problem:
         raise ValueError(f"expected a YAML or JSON mapping of field to value ({problem})") from None
+    except RecursionError:
+        raise ValueError(
+            "expected a flat mapping of field to value; this one nests too deeply"
+        ) from None
     if not isinstance(loaded, dict):
         raise ValueError("expected a mapping such as `Region: eu-west` (one field per line)")
     fields: dict[str, FormValue] = {}
@@ -90,6 +97,7 @@ def _text(value: Any) -> str:
 
 
 def values_of(value: FormValue) -> tuple[str, ...]:
+    """One value or several, as a tuple."""
     return value if isinstance(value, tuple) else (value,)
 
 
@@ -102,6 +110,7 @@ class FieldShape:
 
     @classmethod
     def of(cls, field: CatalogEntry) -> FieldShape:
+        """The shape of a form field catalog entry."""
         return cls(
             str(field.details.get("input_kind") or "text"),
             str(field.details.get("value_kind") or "inherit"),
@@ -109,14 +118,17 @@ class FieldShape:
 
     @property
     def single(self) -> bool:
+        """Whether the field takes one value."""
         return self.input_kind == "select" or self.input_kind in TEXT_INPUT_KINDS - {"tags"}
 
     @property
     def catalog_kind(self) -> str | None:
-        found = REFERENCE_VALUE_KINDS.get(self.value_kind)
-        return found[0] if found else None
+        """The catalog kind whose entries the field takes, for reference fields."""
+        found = KINDS_BY_VALUE_KIND.get(self.value_kind)
+        return found.key if found else None
 
     def describe(self) -> str:
+        """What the field takes, for messages."""
         if self.value_kind == "user":
             return "users, by email or ID"
         if self.catalog_kind:
@@ -143,6 +155,7 @@ class FieldValueError(ValueError):
 
 
 def text_selection(shape: FieldShape, value: FormValue) -> dict[str, Any]:
+    """The selection of a text-like field; the value checked against the field's kind."""
     entries = values_of(value)
     if shape.input_kind == "tags":
         return {"value": ", ".join(entries)}
@@ -163,6 +176,7 @@ def text_selection(shape: FieldShape, value: FormValue) -> dict[str, Any]:
 
 
 def option_ids(field: CatalogEntry, value: FormValue) -> list[str]:
+    """The IDs of the options a select-like field's value names."""
     options: list[CatalogEntry] = list(field.details.get("options") or [])
     chosen = []
     for text in values_of(value):
@@ -192,7 +206,8 @@ def selection_for(
     if shape.value_kind == "user":
         selection["selected_user_ids"] = [int(resolve_user(entry)) for entry in entries]
     elif shape.catalog_kind:
-        attribute = REFERENCE_VALUE_KINDS[shape.value_kind][1]
+        attribute = KINDS_BY_VALUE_KIND[shape.value_kind].selection_attribute
+        assert attribute is not None  # every value kind in the table has one
         selection[attribute] = [resolve_reference(shape.catalog_kind, entry) for entry in entries]
     elif shape.value_kind == "catalog_entity":
         selection["selected_catalog_entity_ids"] = list(entries)

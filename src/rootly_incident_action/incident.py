@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from .context import RunContext
 from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
 from .form_fields import FormValue
 from .inputs import ActionInputs
-from .references import Reference
+from .kinds import KINDS_BY_INPUT, LIST_INPUTS
 
-# Which create attribute each reference-list input fills.
-REFERENCE_ATTRIBUTES: dict[str, str] = {
-    "incident-types": "incident_type_ids",
-    "services": "service_ids",
-    "functionalities": "functionality_ids",
-    "environments": "environment_ids",
-    "teams": "group_ids",  # Rootly's API calls teams "groups"
-    "causes": "cause_ids",
-}
+__all__ = [
+    "CONTEXT_LABEL_KEYS",
+    "FALLBACK_TITLE",
+    "IncidentDraft",
+    "build_incident",
+    "build_parent_incident",
+    "context_block",
+    "context_labels",
+    "default_parent_title",
+    "default_title",
+    "describe_references",
+    "repeat_note",
+]
 
 # Labels added from the run context (switched off by `context-labels: false`).
 CONTEXT_LABEL_KEYS = (
@@ -32,40 +35,30 @@ CONTEXT_LABEL_KEYS = (
     "github_ref",
 )
 
-# Which catalog kind each reference input names.
-REFERENCE_INPUT_KINDS: dict[str, str] = {
-    "severity": "severities",
-    "incident-types": "incident_types",
-    "services": "services",
-    "functionalities": "functionalities",
-    "environments": "environments",
-    "teams": "teams",
-    "causes": "causes",
-}
-
 FALLBACK_TITLE = "Incident declared from CI"
 
 
-class IncidentDraft(BaseModel):
-    """The incident as it will be sent, before references are checked by Rootly."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
+@dataclass(frozen=True)
+class IncidentDraft:
+    """The incident as it will be sent; references are names until resolution makes them IDs."""
 
     title: str
     summary: str
-    severity: Reference | None
-    references: dict[str, tuple[Reference, ...]]
+    severity: str | None
+    references: dict[str, tuple[str, ...]]
     private: bool
     test: bool
-    parent_incident: Reference | None
+    parent_incident: str | None
     notify_emails: tuple[str, ...]
     alert_ids: tuple[str, ...]
     labels: dict[str, str]
     slack_channel_name: str | None
     timestamps: dict[str, str]
-    form_fields: dict[str, FormValue] = {}
+    form_fields: dict[str, FormValue] = field(default_factory=dict)
     # Filled in by resolution: `form_field_selections_attributes` entries.
     form_field_selections: tuple[dict[str, Any], ...] = ()
+    # form field ID -> the name the user wrote, for messages about one field
+    form_field_names: dict[str, str] = field(default_factory=dict)
     # The label that makes this incident findable again, and its value; None: no dedup.
     dedup_label: str = DEDUP_LABEL
     dedup_key: str | None = None
@@ -73,34 +66,39 @@ class IncidentDraft(BaseModel):
     input_prefix: str = ""
 
     def with_labels(self, extra: dict[str, str]) -> IncidentDraft:
-        return self.model_copy(update={"labels": {**self.labels, **extra}})
+        """This draft with more labels."""
+        return replace(self, labels={**self.labels, **extra})
 
     def under_parent(self, parent_id: str) -> IncidentDraft:
-        return self.model_copy(update={"parent_incident": Reference(parent_id)})
+        """This draft as a sub-incident of `parent_id`."""
+        return replace(self, parent_incident=parent_id)
 
-    def all_references(self) -> dict[str, tuple[Reference, ...]]:
+    def all_references(self) -> dict[str, tuple[str, ...]]:
         """Every catalog reference, by the input that named it (severity included)."""
-        found: dict[str, tuple[Reference, ...]] = (
-            {"severity": (self.severity,)} if self.severity else {}
-        )
+        found: dict[str, tuple[str, ...]] = {"severity": (self.severity,)} if self.severity else {}
         found.update({name: refs for name, refs in self.references.items() if refs})
         return found
 
     def with_ids(
         self,
-        resolved: dict[str, tuple[Reference, ...]],
+        resolved: dict[str, tuple[str, ...]],
         selections: tuple[dict[str, Any], ...],
+        field_names: dict[str, str] | None = None,
     ) -> IncidentDraft:
         """This draft with references replaced by the IDs they resolved to."""
         severity = resolved.get("severity", (self.severity,) if self.severity else ())
         references = {name: resolved.get(name, refs) for name, refs in self.references.items()}
-        return self.model_copy(
-            update={
-                "severity": severity[0] if severity else None,
-                "references": references,
-                "form_field_selections": selections,
-            }
+        return replace(
+            self,
+            severity=severity[0] if severity else None,
+            references=references,
+            form_field_selections=selections,
+            form_field_names=field_names or {},
         )
+
+    def without_form_fields(self) -> IncidentDraft:
+        """The same draft with no form field values (they are then added one by one)."""
+        return replace(self, form_field_selections=())
 
     def attributes(self) -> dict[str, Any]:
         """The `attributes` object of Rootly's `new_incident` body; empty fields left out."""
@@ -114,7 +112,7 @@ class IncidentDraft(BaseModel):
             attributes["private"] = True
         attributes.update(self._reference_attributes())
         if self.parent_incident:
-            attributes["parent_incident_id"] = self.parent_incident.text
+            attributes["parent_incident_id"] = self.parent_incident
         if self.notify_emails:
             attributes["notify_emails"] = list(self.notify_emails)
         if self.alert_ids:
@@ -126,27 +124,23 @@ class IncidentDraft(BaseModel):
         for input_name, stamp in self.timestamps.items():
             attributes[input_name.replace("-", "_")] = stamp
         if self.form_field_selections:
-            # Documented by Rootly's guide, not its spec: the only way to satisfy a
-            # required form field at creation.
+            # Rootly's guide, not its spec: the only way for form fields to be there when
+            # Rootly's workflows start on creation. Where Rootly refuses or drops it, the
+            # values are added afterwards (declare.py).
             attributes["form_field_selections_attributes"] = list(self.form_field_selections)
         return attributes
 
     def _reference_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {}
-        if self.severity:
-            attributes["severity_id"] = self.severity.text
-        for input_name, attribute in REFERENCE_ATTRIBUTES.items():
-            entries = self.references.get(input_name, ())
-            if entries:
-                attributes[attribute] = [entry.text for entry in entries]
+        for input_name, entries in self.all_references().items():
+            attribute = KINDS_BY_INPUT[input_name].create_attribute
+            assert attribute is not None  # every kind named by an input has one
+            attributes[attribute] = entries[0] if attribute == "severity_id" else list(entries)
         return attributes
-
-    def request_body(self) -> dict[str, Any]:
-        """The JSON:API envelope for POST /v1/incidents."""
-        return {"data": {"type": "incidents", "attributes": self.attributes()}}
 
 
 def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
+    """The incident the inputs ask for, with the run's context added."""
     labels = context_labels(context) if inputs.context_labels else {}
     labels.update(inputs.labels)  # what the user wrote wins over what we derive
     summary = inputs.summary or ""
@@ -167,7 +161,7 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
         title=title,
         summary=summary,
         severity=inputs.severity,
-        references={name: inputs.references_for(name) for name in REFERENCE_ATTRIBUTES},
+        references={name: inputs.references_for(name) for name in LIST_INPUTS},
         private=inputs.private,
         test=inputs.test_incident,
         parent_incident=inputs.parent_incident,
@@ -254,6 +248,7 @@ def context_block(context: RunContext, *, with_job: bool = True) -> str:
 
 
 def context_labels(context: RunContext) -> dict[str, str]:
+    """The labels that name the run (`github_repository`, ...), where the context has them."""
     values = (
         context.repository,
         context.workflow,
@@ -272,11 +267,22 @@ def _link(text: str, url: str) -> str:
 def describe_references(draft: IncidentDraft) -> str:
     """`severity=sev-1; services=a, b` for the inputs that named catalog entries."""
     parts = [
-        f"{draft.input_prefix}{name}={', '.join(ref.text for ref in refs)}"
+        f"{draft.input_prefix}{name}={', '.join(refs)}"
         for name, refs in draft.all_references().items()
     ]
     if draft.parent_incident:
-        parts.append(f"parent-incident-id={draft.parent_incident.text}")
+        parts.append(f"parent-incident-id={draft.parent_incident}")
     if draft.alert_ids:
         parts.append(f"alert-ids={', '.join(draft.alert_ids)}")
     return "; ".join(parts) or "(none)"
+
+
+def repeat_note(context: RunContext) -> str:
+    """The timeline event that records a repeat of the same failure on a reused incident."""
+    attempt = f" attempt {context.run_attempt}" if context.run_attempt else ""
+    where = f"job '{context.job}'" if context.job else "a job"
+    link = f": {context.run_url}" if context.run_url else ""
+    return (
+        f"Failed again in {where} of workflow '{context.workflow}', run "
+        f"{context.run_id}{attempt}{link}"
+    )

@@ -1,18 +1,32 @@
-"""The action's inputs: names, defaults, and parsing into one validated model."""
+"""The action's inputs: names, defaults, and parsing into one validated value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from pydantic import BaseModel, ConfigDict, SecretStr
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
 
 from . import parsing
 from .errors import InvalidInput, InvalidInputs
 from .form_fields import FormValue, parse_form_fields
-from .references import Reference
+from .kinds import LIST_INPUTS
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "INPUT_DEFAULTS",
+    "MAX_REFERENCES",
+    "TIMESTAMP_INPUTS",
+    "ActionInputs",
+    "ParentMode",
+    "Secret",
+    "parse_inputs",
+    "read_fail_on_error",
+]
 
 DEFAULT_API_URL = "https://api.rootly.com"
+# More than this many names in one input is a mistake (a whole list pasted), and each
+# name costs requests against the token's rate limit.
+MAX_REFERENCES = 100
 
 # Every input the action reads, with the default the runner (or the CLI) applies when it
 # is not given. action.yml and the README's table must say the same: a test compares them.
@@ -53,6 +67,7 @@ INPUT_DEFAULTS: dict[str, str] = {
     "context-labels": "true",
     "context-summary": "true",
     "timeout-seconds": "30",
+    "deadline-seconds": "120",
     "dry-run": "false",
     "fail-on-error": "true",
 }
@@ -66,51 +81,66 @@ TIMESTAMP_INPUTS = (
     "resolved-at",
 )
 
-REFERENCE_LIST_INPUTS = (
-    "incident-types",
-    "services",
-    "functionalities",
-    "environments",
-    "teams",
-    "causes",
-)
+ParentMode = Literal["", "run"]
 
 
-class ActionInputs(BaseModel):
+class Secret:
+    """A value that never shows itself in a repr, a log line or an error."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The value itself, for the one place that must send it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class ActionInputs:
     """Everything the user asked for, validated and typed."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    api_token: SecretStr
+    api_token: Secret
     api_url: str = DEFAULT_API_URL
     title: str | None = None
     summary: str | None = None
-    severity: Reference | None = None
-    references: dict[str, tuple[Reference, ...]] = {}
+    severity: str | None = None
+    # list input name -> the names, slugs or IDs written, in order
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
     private: bool = False
     notify_emails: tuple[str, ...] = ()
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = field(default_factory=dict)
     test_incident: bool = False
-    parent_incident: Reference | None = None
-    parent_mode: str = ""
+    parent_incident: str | None = None
+    parent_mode: ParentMode = ""
     parent_key: str | None = None
     parent_title: str | None = None
     parent_summary: str | None = None
-    parent_severity: Reference | None = None
+    parent_severity: str | None = None
     deduplicate: bool = True
     dedup_key: str | None = None
     dedup_window_hours: float = 168.0
     alert_ids: tuple[str, ...] = ()
     slack_channel_name: str | None = None
-    timestamps: dict[str, str] = {}
-    form_fields: dict[str, FormValue] = {}
+    timestamps: dict[str, str] = field(default_factory=dict)
+    form_fields: dict[str, FormValue] = field(default_factory=dict)
     context_labels: bool = True
     context_summary: bool = True
     timeout_seconds: float = 30.0
+    deadline_seconds: float = 120.0
     dry_run: bool = False
     fail_on_error: bool = True
 
-    def references_for(self, input_name: str) -> tuple[Reference, ...]:
+    def references_for(self, input_name: str) -> tuple[str, ...]:
+        """The entries written for one list input (empty when not given)."""
         return self.references.get(input_name, ())
 
 
@@ -120,7 +150,7 @@ T = TypeVar("T")
 class _Reader:
     """Reads raw inputs, applies defaults, and gathers every problem instead of stopping."""
 
-    def __init__(self, raw: dict[str, str]) -> None:
+    def __init__(self, raw: Mapping[str, str]) -> None:
         self._raw = raw
         self.problems: list[InvalidInput] = []
 
@@ -128,19 +158,19 @@ class _Reader:
         value = self._raw.get(name, "").strip()
         return value or INPUT_DEFAULTS[name]
 
-    def parse(self, name: str, parser: Callable[[str], T], fallback: T) -> T:
+    def parse(self, name: str, parser: Callable[[str], T], fallback: T, shown: str = "") -> T:
         value = self.text(name)
         try:
             return parser(value)
         except ValueError as problem:
-            self.problems.append(InvalidInput(name, value, str(problem)))
+            self.problems.append(InvalidInput(name, shown or value, str(problem)))
             return fallback
 
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
 
 
-def read_fail_on_error(raw: dict[str, str]) -> bool:
+def read_fail_on_error(raw: Mapping[str, str]) -> bool:
     """Read on its own first: it decides how every later failure, even of inputs, is reported."""
     try:
         return parsing.parse_bool(raw.get("fail-on-error", "").strip() or "true")
@@ -148,7 +178,7 @@ def read_fail_on_error(raw: dict[str, str]) -> bool:
         return True
 
 
-def parse_inputs(raw: dict[str, str]) -> ActionInputs:
+def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
     """Validate every input; raise InvalidInputs listing all problems at once."""
     reader = _Reader(raw)
 
@@ -161,11 +191,9 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
                 "it is required: pass a Rootly API token, e.g. ${{ secrets.ROOTLY_API_TOKEN }}",
             )
         )
-    elif any(character.isspace() for character in token):
+    else:
         # Never echo the token itself, even in an error about it.
-        reader.problems.append(
-            InvalidInput("api-token", "***", "a token has no spaces or line breaks")
-        )
+        reader.parse("api-token", parsing.parse_token, "", shown="***")
 
     severity_text = reader.optional("severity")
     if severity_text is not None and len(parsing.split_list(severity_text)) > 1:
@@ -173,14 +201,10 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
             InvalidInput("severity", severity_text, "an incident has one severity")
         )
 
-    def reference_list(text: str) -> tuple[Reference, ...]:
-        return tuple(Reference(entry) for entry in parsing.split_list(text))
-
-    def email_list(text: str) -> tuple[str, ...]:
-        return tuple(parsing.parse_email(entry) for entry in parsing.split_list(text))
-
     parent_text = reader.optional("parent-incident-id")
-    parent_mode = reader.parse("parent", _parent_mode, "")
+    parent_mode: ParentMode = reader.parse("parent", _parent_mode, "")
+    if parent_text is not None:
+        parent_text = reader.parse("parent-incident-id", parsing.parse_id_or_slug, None)
     if parent_mode and parent_text:
         reader.problems.append(
             InvalidInput(
@@ -189,40 +213,42 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
                 "choose one: 'parent: run' finds or creates the parent itself",
             )
         )
-    parent_severity = reader.optional("parent-severity")
     timestamps = {
         name: stamp
         for name in TIMESTAMP_INPUTS
         if (stamp := reader.parse(name, _optional_timestamp, ""))
     }
-
+    api_url_text = reader.text("api-url")
     inputs = ActionInputs(
-        api_token=SecretStr(token),
-        api_url=reader.parse("api-url", parsing.parse_api_url, DEFAULT_API_URL),
+        api_token=Secret(token),
+        api_url=reader.parse(
+            "api-url", parsing.parse_api_url, DEFAULT_API_URL, shown=parsing.shown_url(api_url_text)
+        ),
         title=reader.optional("title"),
         summary=reader.optional("summary"),
-        severity=Reference(severity_text) if severity_text else None,
-        references={name: reader.parse(name, reference_list, ()) for name in REFERENCE_LIST_INPUTS},
+        severity=severity_text,
+        references={name: reader.parse(name, _reference_list, ()) for name in LIST_INPUTS},
         private=reader.parse("private", parsing.parse_bool, False),
-        notify_emails=reader.parse("notify-emails", email_list, ()),
+        notify_emails=reader.parse("notify-emails", _email_list, ()),
         labels=reader.parse("labels", parsing.parse_labels, {}),
         test_incident=reader.parse("test-incident", parsing.parse_bool, False),
-        parent_incident=Reference(parent_text) if parent_text else None,
+        parent_incident=parent_text,
         parent_mode=parent_mode,
         parent_key=reader.optional("parent-key"),
         parent_title=reader.optional("parent-title"),
         parent_summary=reader.optional("parent-summary"),
-        parent_severity=Reference(parent_severity) if parent_severity else None,
+        parent_severity=reader.optional("parent-severity"),
         deduplicate=reader.parse("deduplicate", parsing.parse_bool, True),
         dedup_key=reader.optional("dedup-key"),
         dedup_window_hours=reader.parse("dedup-window-hours", _window_hours, 168.0),
-        alert_ids=tuple(parsing.split_list(reader.text("alert-ids"))),
+        alert_ids=reader.parse("alert-ids", _id_list, ()),
         slack_channel_name=reader.optional("slack-channel-name"),
         timestamps=timestamps,
         form_fields=reader.parse("form-fields", _optional_form_fields, {}),
         context_labels=reader.parse("context-labels", parsing.parse_bool, True),
         context_summary=reader.parse("context-summary", parsing.parse_bool, True),
         timeout_seconds=reader.parse("timeout-seconds", _timeout_seconds, 30.0),
+        deadline_seconds=reader.parse("deadline-seconds", _deadline_seconds, 120.0),
         dry_run=reader.parse("dry-run", parsing.parse_bool, False),
         fail_on_error=reader.parse("fail-on-error", parsing.parse_bool, True),
     )
@@ -231,10 +257,30 @@ def parse_inputs(raw: dict[str, str]) -> ActionInputs:
     return inputs
 
 
-def _parent_mode(text: str) -> str:
-    if text not in ("", "run"):
-        raise ValueError("expected 'run' (one parent incident per workflow run) or nothing")
-    return text
+def _limited(entries: list[str]) -> list[str]:
+    if len(entries) > MAX_REFERENCES:
+        raise ValueError(f"{len(entries)} entries; at most {MAX_REFERENCES} are taken")
+    return entries
+
+
+def _reference_list(text: str) -> tuple[str, ...]:
+    return tuple(_limited(parsing.split_list(text)))
+
+
+def _id_list(text: str) -> tuple[str, ...]:
+    return tuple(_limited(parsing.split_list(text)))
+
+
+def _email_list(text: str) -> tuple[str, ...]:
+    return tuple(parsing.parse_email(entry) for entry in _limited(parsing.split_list(text)))
+
+
+def _parent_mode(text: str) -> ParentMode:
+    if text == "run":
+        return "run"
+    if text == "":
+        return ""
+    raise ValueError("expected 'run' (one parent incident per workflow run) or nothing")
 
 
 def _window_hours(text: str) -> float:
@@ -243,6 +289,10 @@ def _window_hours(text: str) -> float:
 
 def _timeout_seconds(text: str) -> float:
     return parsing.parse_number_within(text, 600, "seconds", "30")
+
+
+def _deadline_seconds(text: str) -> float:
+    return parsing.parse_number_within(text, 3600, "seconds", "120")
 
 
 def _optional_form_fields(text: str) -> dict[str, FormValue]:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .catalog import KINDS
+from .kinds import KINDS
 from .matching import CatalogEntry
+
+__all__ = ["LISTABLE_KINDS", "format_kind"]
+
+# Users are found by email inside form fields; listing a whole organisation helps nobody.
+LISTABLE_KINDS = tuple(sorted(key for key in KINDS if key != "users"))
 
 
 def format_kind(kind: str, entries: Iterable[CatalogEntry]) -> str:
+    """A titled, aligned table of one kind's entries: name, slug, ID (and form field kinds)."""
     rows = sorted(entries, key=lambda entry: entry.name.casefold())
     title = f"{KINDS[kind].plural.capitalize()} ({len(rows)})"
     table: list[tuple[str, ...]]

@@ -1,96 +1,197 @@
-"""Wires the steps together and turns every failure into one message and an exit code."""
+"""Wires the stages together and turns every failure into one message and an exit code.
+
+    inputs + run ─► plan ─► lookups needed ─► fetch (all at once, with the duplicate
+    search) ─► resolve (pure) ─► declare (create, checks) ─► report
+
+Nothing else decides the exit code, and nothing escapes as a traceback.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
+from . import __version__
 from .context import RunContext, read_run_context
-from .errors import ActionError, InvalidInput, InvalidInputs
-from .incident import IncidentDraft, build_incident, build_parent_incident
+from .errors import ActionError
+from .incident import describe_references, repeat_note
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
+from .ledger import Ledger
+from .lookups import Snapshot, lookups_needed, resolve
+from .plan import Plan, build_plan
 from .report import report_created, report_dry_run, report_failure
-from .resolve import needs_lookup, resolve_all
-from .rootly import MEDIA_TYPE
+from .rootly import requests as api
 from .runner import Runner
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["USER_AGENT", "Cancelled", "Seams", "run"]
+
+USER_AGENT = f"rootly-incident-action/{__version__}"
 
 
 class UnexpectedFailure(ActionError):
+    """A bug: reported in one line, never as a traceback."""
+
     title = "Unexpected failure"
 
 
-def run(runner: Runner, environ: Mapping[str, str]) -> int:
+class Cancelled(BaseException):
+    """The runner asked the step to stop (SIGTERM or SIGINT: a cancelled workflow)."""
+
+
+@dataclass(frozen=True)
+class Seams:
+    """What tests replace: the HTTP transport, and time."""
+
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+def run(runner: Runner, environ: Mapping[str, str], seams: Seams | None = None) -> int:
     """Declare one incident as the inputs say; return the process exit code."""
+    seams = seams or Seams()
     raw = {name: runner.read_input(name) for name in INPUT_DEFAULTS}
     # Mask first: nothing below may print before the runner knows the token is secret.
     if raw["api-token"]:
         runner.mask(raw["api-token"])
     fail_on_error = read_fail_on_error(raw)
+    ledger = Ledger()
     try:
-        inputs = parse_inputs(raw)
-        _warn_about_lifecycle_timestamps(runner, inputs)
-        context = read_run_context(environ)
-        drafts = _drafts(inputs, context)
-        if inputs.dry_run and not any(needs_lookup(draft) for draft in drafts):
-            # Nothing to look up: a dry run that makes no request at all.
-            _report_dry_run(runner, inputs, drafts)
-            return 0
-        if inputs.deduplicate and not drafts[0].dedup_key:
-            runner.info(
-                "Not deduplicating: outside a workflow run there is no run to tie the "
-                "incident to. Give 'dedup-key' to deduplicate anyway."
-            )
-        return _resolve_and_create(runner, inputs, drafts, context)
+        with _stop_on_signals():
+            return _run(runner, environ, raw, ledger, seams)
     except ActionError as failure:
         return report_failure(runner, failure, fail_on_error=fail_on_error)
+    except Cancelled:
+        cancelled = ActionError(
+            "The step was cancelled (the runner sent a stop signal) before it finished.\n"
+            + ledger.account()
+        )
+        cancelled.title = "Cancelled"
+        return report_failure(runner, cancelled, fail_on_error=True)
     except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
         unexpected = UnexpectedFailure(
-            f"The action failed unexpectedly ({type(bug).__name__}: {bug}). Nothing is known "
-            "to have been created. Please report this with the step's log."
+            f"The action failed unexpectedly ({type(bug).__name__}: {bug}). Please report this "
+            f"with the step's log.\n{ledger.account()}"
         )
         return report_failure(runner, unexpected, fail_on_error=fail_on_error)
 
 
-def _drafts(inputs: ActionInputs, context: RunContext) -> list[IncidentDraft]:
-    """The incident to declare, then (in pipeline mode) the run's parent incident."""
-    draft = build_incident(inputs, context)
-    if inputs.parent_mode != "run":
-        return [draft]
-    if not (context.in_workflow or inputs.parent_key):
-        raise InvalidInputs(
-            [
-                InvalidInput(
-                    "parent",
-                    "run",
-                    "it needs a workflow run (GITHUB_REPOSITORY and GITHUB_RUN_ID) or a "
-                    "'parent-key' saying which incidents belong together",
-                )
-            ]
+def _run(
+    runner: Runner, environ: Mapping[str, str], raw: dict[str, str], ledger: Ledger, seams: Seams
+) -> int:
+    inputs = parse_inputs(raw)
+    _warn_about_lifecycle_timestamps(runner, inputs)
+    context = read_run_context(environ)
+    plan = build_plan(inputs, context)
+    if inputs.dry_run and not lookups_needed(plan, Snapshot()):
+        # Nothing to look up: a dry run that makes no request at all.
+        _report_dry_run(runner, inputs, plan)
+        return 0
+    if inputs.deduplicate and not plan.incident.dedup_key:
+        runner.info(
+            "Not deduplicating: outside a workflow run there is no run to tie the "
+            "incident to. Give 'dedup-key' to deduplicate anyway."
         )
-    return [draft, build_parent_incident(inputs, context)]
+    return _talk(runner, inputs, plan=plan, context=context, ledger=ledger, seams=seams)
 
 
-def _resolve_and_create(
-    runner: Runner, inputs: ActionInputs, drafts: list[IncidentDraft], context: RunContext
+def _talk(
+    runner: Runner,
+    inputs: ActionInputs,
+    *,
+    plan: Plan,
+    context: RunContext,
+    ledger: Ledger,
+    seams: Seams,
 ) -> int:
     # Imported here, after the inputs are known to be good: httpx is the slowest import.
-    from .catalog import CatalogReader
-    from .declare import Declarer
+    from .declare import Declarer, StepFailed
+    from .fetch import fetch
     from .rootly.client import RootlyClient
+    from .rootly.errors import RootlyError
+    from .store import RootlyStore
+    from .wording import Phase, explain
 
-    with RootlyClient(
-        inputs.api_url, inputs.api_token.get_secret_value(), timeout=inputs.timeout_seconds
-    ) as client:
-        if any(needs_lookup(draft) for draft in drafts):
-            drafts = resolve_all(drafts, CatalogReader(client))
-        draft, parent_draft = drafts[0], (drafts[1] if len(drafts) > 1 else None)
-        if inputs.dry_run:
-            _report_dry_run(runner, inputs, drafts)
-            return 0
-        declared = Declarer(client, runner, context, inputs.dedup_window_hours).declare(
-            draft, parent_draft
+    deadline = seams.clock() + inputs.deadline_seconds
+
+    def words(failure: RootlyError, phase: Phase) -> ActionError:
+        return explain(
+            failure,
+            phase,
+            base_url=inputs.api_url,
+            timeout=inputs.timeout_seconds,
+            deadline=inputs.deadline_seconds,
+            ledger=ledger,
+            references=describe_references(plan.incident),
         )
-    report_created(runner, declared, draft, context)
+
+    try:
+        client = RootlyClient(
+            inputs.api_url,
+            inputs.api_token.reveal(),
+            user_agent=USER_AGENT,
+            timeout=inputs.timeout_seconds,
+            deadline=deadline,
+            transport=seams.transport,
+            sleep=seams.sleep,
+            clock=seams.clock,
+        )
+    except RootlyError as failure:
+        raise words(failure, Phase.LOOKUP) from None
+    with client:
+        store = RootlyStore(client, inputs.dedup_window_hours)
+        # The duplicate search and the given parent depend on no name: they go in the
+        # first round with the lookups, so the create can be the second round trip.
+        alongside: list[Callable[[], Any]] = []
+        if not inputs.dry_run:
+            if any(draft.dedup_key for draft in plan.drafts()):
+                alongside.append(store.warm_recent)
+            if plan.incident.parent_incident:
+                parent_ref = plan.incident.parent_incident
+                alongside.append(lambda: store.warm(parent_ref))
+        snapshot = Snapshot()
+        try:
+            while needed := lookups_needed(plan, snapshot):
+                for lookup, entries in fetch(client, needed, alongside).items():
+                    snapshot.add(lookup, entries)
+                alongside = []
+        except RootlyError as failure:
+            raise words(failure, Phase.LOOKUP) from None
+        plan = resolve(plan, snapshot)
+        if inputs.dry_run:
+            _report_dry_run(runner, inputs, plan)
+            return 0
+        declarer = Declarer(
+            store,
+            runner,
+            ledger,
+            timeout_seconds=inputs.timeout_seconds,
+            remaining=client.remaining,
+            sleep=seams.sleep,
+            clock=seams.clock,
+            repeat_note=repeat_note(context),
+        )
+        try:
+            declared = declarer.declare(plan)
+        except StepFailed as failed:
+            raise words(failed.failure, failed.phase) from None
+    try:
+        report_created(runner, declared, plan.incident, context)
+    except OSError as problem:
+        raise ActionError(
+            f"The step's outputs or job summary could not be written ({problem}). "
+            + ledger.account().replace("Before this failed, the action", "The action")
+            + " Later steps will not see its outputs: re-run the job (the incident is reused)."
+        ) from None
     return 0
 
 
@@ -104,18 +205,38 @@ def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> No
         )
 
 
-def _report_dry_run(runner: Runner, inputs: ActionInputs, drafts: list[IncidentDraft]) -> None:
-    report_dry_run(runner, [_request_preview(inputs, draft) for draft in drafts], drafts[0])
+def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan) -> None:
+    previews = []
+    for draft in plan.drafts():
+        request = api.create_incident(draft.attributes())
+        headers = api.headers("***", USER_AGENT)
+        previews.append(
+            {
+                "method": request.method,
+                "url": f"{inputs.api_url}{request.path}",
+                "headers": headers,
+                "body": request.body,
+            }
+        )
+    report_dry_run(runner, previews, plan.incident)
 
 
-def _request_preview(inputs: ActionInputs, draft: IncidentDraft) -> dict[str, Any]:
-    return {
-        "method": "POST",
-        "url": f"{inputs.api_url}/v1/incidents",
-        "headers": {
-            "Authorization": "Bearer ***",
-            "Content-Type": MEDIA_TYPE,
-            "Accept": MEDIA_TYPE,
-        },
-        "body": draft.request_body(),
-    }
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into `Cancelled`, so the step says what may exist and exits.
+
+    In the container the action is process 1, which ignores SIGTERM unless it handles it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Cancelled(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -11,6 +11,26 @@ _LIST_SEPARATOR = re.compile(r"[,\n]")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
+# A Rootly ID (a UUID), or a slug such as `42-deploy-failed`: one path segment, no more.
+_ID_OR_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$")
+# What a token can hold: printable ASCII without spaces (HTTP headers take nothing else).
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+MAX_URL_LENGTH = 2048
+
+__all__ = [
+    "MAX_URL_LENGTH",
+    "is_loopback",
+    "parse_api_url",
+    "parse_bool",
+    "parse_email",
+    "parse_id_or_slug",
+    "parse_labels",
+    "parse_number_within",
+    "parse_timestamp",
+    "parse_token",
+    "shown_url",
+    "split_list",
+]
 
 
 def split_list(text: str) -> list[str]:
@@ -57,10 +77,15 @@ def parse_timestamp(text: str) -> str:
         raise ValueError("expected an ISO 8601 date-time such as 2026-11-28T09:30:00Z") from None
     if moment.tzinfo is None:
         raise ValueError("the time zone is missing; add Z for UTC or an offset such as +02:00")
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("expected a date-time between the years 1 and 9999 in UTC") from None
+    return utc.isoformat().replace("+00:00", "Z")
 
 
 def parse_email(text: str) -> str:
+    """An email address, as Rootly's notify_emails take it."""
     if not _EMAIL.match(text):
         raise ValueError(f"{text!r} is not an email address")
     return text
@@ -68,22 +93,69 @@ def parse_email(text: str) -> str:
 
 def parse_api_url(text: str) -> str:
     """Rootly's base URL without a trailing slash or `/v1`; https unless the host is loopback."""
-    parts = urlsplit(text)
+    if len(text) > MAX_URL_LENGTH or not text.isascii() or any(c.isspace() for c in text):
+        raise ValueError(
+            f"expected a URL such as https://api.rootly.com (ASCII, no spaces, at most "
+            f"{MAX_URL_LENGTH} characters)"
+        )
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise ValueError("expected a URL such as https://api.rootly.com") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ValueError("expected a URL such as https://api.rootly.com")
-    if parts.query or parts.fragment:
+    if parts.username is not None or parts.password is not None:
+        # Credentials in the URL would be sent as Basic auth instead of the token.
+        raise ValueError("the URL must not carry a user name or password; the token is enough")
+    if parts.query or parts.fragment or "?" in text or "#" in text:
         raise ValueError("the URL must not carry a query or fragment")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if any(not 0 < len(label) <= 63 for label in parts.hostname.split(".")) or (
+        len(parts.hostname) > 253
+    ):
+        raise ValueError("the host name is not valid (labels of 1 to 63 characters)")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ValueError(
             "use https: the API token must not cross the network in clear "
             "(plain http is allowed only for localhost and 127.0.0.1)"
         )
     path = parts.path.rstrip("/")
     path = path.removesuffix("/v1")
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    netloc = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    return f"{parts.scheme}://{netloc}{f':{port}' if port else ''}{path}"
 
 
-def _is_loopback(host: str) -> bool:
+def shown_url(text: str) -> str:
+    """The URL as it may be printed: any user name or password replaced by `***`."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    if parts.username is None and parts.password is None:
+        return text
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return parts._replace(netloc=f"***@{host}").geturl()
+
+
+def parse_token(text: str) -> str:
+    """A Rootly API token: printable ASCII without spaces. Never echoed in errors."""
+    if not _TOKEN.match(text):
+        raise ValueError("a token is printable ASCII with no spaces or line breaks")
+    return text
+
+
+def parse_id_or_slug(text: str) -> str:
+    """An incident's ID or slug: one path segment of letters, digits, `-` and `_`."""
+    if not _ID_OR_SLUG.match(text):
+        raise ValueError(
+            "expected an incident ID or slug, such as the `incident-id` or `incident-slug` "
+            "output of the step that declared it"
+        )
+    return text
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine: `localhost` or a loopback address."""
     if host == "localhost":
         return True
     try:
@@ -98,6 +170,6 @@ def parse_number_within(text: str, upper: float, unit: str, example: str) -> flo
         number = float(text)
     except ValueError:
         raise ValueError(f"expected a number of {unit}, such as {example}") from None
-    if not 0 < number <= upper:
+    if not 0 < number <= upper:  # NaN fails this too
         raise ValueError(f"expected a number of {unit} above 0 and at most {upper:g}")
     return number

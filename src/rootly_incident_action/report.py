@@ -1,4 +1,10 @@
-"""What the user sees afterwards: step outputs, the job summary, and log lines."""
+"""What the user sees afterwards: step outputs, the job summary, and log lines.
+
+Every value from outside is escaped before it reaches the log or the summary
+(`escape.py`). For a private incident nothing derived from its title is shown: not the
+title, the summary, the web URL or slug (made from the title), nor the Slack channel
+name; only IDs and Rootly's short link. The outputs keep the full values.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .context import RunContext
 from .errors import ActionError
+from .escape import link, markdown, one_line, safe_url
 from .incident import IncidentDraft
 from .runner import Runner
 
@@ -15,6 +22,15 @@ if TYPE_CHECKING:
     # input error, so they are not imported on the way there.
     from .declare import Declared
     from .rootly.models import Incident
+
+__all__ = [
+    "OUTPUT_NAMES",
+    "incident_outputs",
+    "report_created",
+    "report_dry_run",
+    "report_failure",
+    "success_summary",
+]
 
 OUTPUT_NAMES = (
     "incident-id",
@@ -32,8 +48,11 @@ OUTPUT_NAMES = (
 
 
 def incident_outputs(declared: Declared) -> dict[str, str]:
+    """The step outputs, as Rootly confirmed them."""
     incident, parent = declared.incident, declared.parent
     attributes = incident.attributes
+    # Only a link Rootly confirmed is reported as the parent.
+    linked = parent if parent and attributes.parent_incident_id == parent.id else None
     values: dict[str, Any] = {
         "incident-id": incident.id,
         "incident-url": attributes.url,
@@ -43,8 +62,8 @@ def incident_outputs(declared: Declared) -> dict[str, str]:
         "incident-short-url": attributes.short_url,
         "slack-channel-name": attributes.slack_channel_name,
         "slack-channel-url": attributes.slack_channel_url,
-        "parent-incident-id": parent.id if parent else attributes.parent_incident_id,
-        "parent-incident-url": parent.attributes.url if parent else None,
+        "parent-incident-id": linked.id if linked else attributes.parent_incident_id,
+        "parent-incident-url": linked.attributes.url if linked else None,
         "created": "true" if declared.created else "false",
     }
     return {name: "" if values[name] is None else str(values[name]) for name in OUTPUT_NAMES}
@@ -53,67 +72,78 @@ def incident_outputs(declared: Declared) -> dict[str, str]:
 def report_created(
     runner: Runner, declared: Declared, draft: IncidentDraft, context: RunContext
 ) -> None:
+    """Outputs, one log line and the job summary for a declared (or reused) incident."""
     for name, value in incident_outputs(declared).items():
         runner.set_output(name, value)
     incident = declared.incident
-    url = _public_link(incident, draft)
-    label = incident.label
+    url = safe_url(_public_link(incident, draft))
     verb = "Declared" if declared.created else "Reused the open"
-    runner.info(f"{verb} Rootly incident {label}: {url}" if url else f"{verb} {label}")
+    label = one_line(incident.label)
+    runner.info(f"{verb} Rootly incident {label}: {url}" if url else f"{verb} incident {label}")
     runner.append_summary(success_summary(declared, draft, context))
 
 
 def success_summary(declared: Declared, draft: IncidentDraft, context: RunContext) -> str:
+    """The job summary's Markdown for a declared (or reused) incident."""
     incident = declared.incident
     if draft.private:
         # Job summaries are readable by everyone who can read the repository.
-        url = _public_link(incident, draft)
-        link = f"[Open it in Rootly]({url})" if url else "Its link is in the `incident-url` output."
+        url = safe_url(_public_link(incident, draft))
+        shown = (
+            f"[Open it in Rootly]({url})" if url else "Its link is in the `incident-url` output."
+        )
         return (
             f"### 🔒 A private Rootly incident was {'declared' if declared.created else 'reused'}"
-            "\n\n"
-            f"{link}\n\n"
+            f"\n\nIncident {markdown(incident.label)} (ID `{markdown(incident.id)}`). {shown}\n\n"
             "Its title and details stay in Rootly because this incident is private."
         )
-    url = incident.attributes.url or ""
     title = incident.attributes.title or draft.title
-    heading = f"### 🚨 Rootly incident [{incident.label} {_escape(title)}]({url})"
+    heading = "### 🚨 Rootly incident " + link(f"{incident.label} {title}", incident.attributes.url)
     rows = []
     if not declared.created:
         rows.append(("Declared", "earlier, for this same failure: reused, not recreated"))
-    rows.append(("Status", incident.attributes.status or ""))
-    severity = incident.severity_name or (draft.severity.text if draft.severity else "")
-    rows.append(("Severity", severity))
+    rows.append(("Status", markdown(incident.attributes.status or "")))
+    severity = incident.attributes.severity_name or (draft.severity or "")
+    rows.append(("Severity", markdown(severity)))
     rows.append(("Linked to", _linked_to(context)))
     parent = declared.parent
     if parent is not None:
-        parent_title = _escape(parent.attributes.title or parent.id)
-        shown = f"[{parent.label} {parent_title}]({parent.attributes.url or ''})"
-        rows.append(("Parent incident", shown))
+        parent_title = parent.attributes.title or parent.id
+        rows.append(
+            ("Parent incident", link(f"{parent.label} {parent_title}", parent.attributes.url))
+        )
     elif incident.attributes.parent_incident_id:
-        rows.append(("Parent incident", f"`{incident.attributes.parent_incident_id}`"))
+        rows.append(("Parent incident", f"`{markdown(incident.attributes.parent_incident_id)}`"))
     if incident.attributes.slack_channel_url:
         name = incident.attributes.slack_channel_name or "channel"
-        rows.append(("Slack", f"[#{_escape(name)}]({incident.attributes.slack_channel_url})"))
+        rows.append(("Slack", link(f"#{name}", incident.attributes.slack_channel_url)))
+    for difference in declared.differences:
+        rows.append(("⚠️ Not as asked", markdown(difference)))
     table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
     return f"{heading}\n\n| | |\n|---|---|\n{table}" if table else heading
 
 
 def report_failure(runner: Runner, failure: ActionError, *, fail_on_error: bool) -> int:
     """Log and summarise one failure; the exit code follows `fail-on-error`."""
+    message = failure.message
     if fail_on_error:
-        runner.error(failure.message, title=failure.title)
-        runner.append_summary(f"### ❌ {failure.title}\n\n{failure.message}")
+        runner.error(message, title=failure.title)
+        runner.append_summary(f"### ❌ {markdown(failure.title)}\n\n{_paragraphs(message)}")
         return 1
-    runner.warning(failure.message, title=failure.title)
+    runner.warning(message, title=failure.title)
     runner.append_summary(
-        f"### ⚠️ {failure.title}\n\n{failure.message}\n\n"
+        f"### ⚠️ {markdown(failure.title)}\n\n{_paragraphs(message)}\n\n"
         "The step succeeded anyway because `fail-on-error` is false."
     )
     return 0
 
 
+def _paragraphs(text: str) -> str:
+    return "\n\n".join(markdown(line) for line in text.splitlines() if line.strip())
+
+
 def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: IncidentDraft) -> None:
+    """Print each request that would be sent (a private title and summary hidden)."""
     titles = ["Dry run: the request that would be sent to Rootly"]
     titles.append("Dry run: and the run's parent incident, if no job has declared it yet")
     for title, request in zip(titles, requests, strict=False):
@@ -122,13 +152,23 @@ def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: Incide
             for name, value in request["headers"].items():
                 runner.info(f"{name}: {value}")
             runner.info("")
-            runner.info(json.dumps(request["body"], indent=2, ensure_ascii=False))
+            body = _private_safe(request["body"]) if draft.private else request["body"]
+            runner.info(json.dumps(body, indent=2, ensure_ascii=False))
     runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
-    subject = "a private incident" if draft.private else f"“{_escape(draft.title)}”"
+    subject = "a private incident" if draft.private else f"“{markdown(draft.title)}”"
     runner.append_summary(
         f"### 🧪 Rootly incident dry run\n\nThe inputs are valid. The action would declare "
         f"{subject}; nothing was sent. The exact request is in the step's log."
     )
+
+
+def _private_safe(body: dict[str, Any]) -> dict[str, Any]:
+    """A create body with what a private incident must not show replaced by `***`."""
+    attributes = dict(body["data"]["attributes"])
+    for hidden in ("title", "summary", "slack_channel_name"):
+        if hidden in attributes:
+            attributes[hidden] = "*** (private)"
+    return {**body, "data": {**body["data"], "attributes": attributes}}
 
 
 def _public_link(incident: Incident, draft: IncidentDraft) -> str:
@@ -143,14 +183,9 @@ def _linked_to(context: RunContext) -> str:
     parts = []
     if context.run_url:
         attempt = f", attempt {context.run_attempt}" if context.run_attempt else ""
-        parts.append(f"[run #{context.run_id}{attempt}]({context.run_url})")
+        parts.append(link(f"run #{context.run_id}{attempt}", context.run_url))
     if context.commit_url:
-        parts.append(f"[commit `{context.short_sha}`]({context.commit_url})")
+        parts.append(f"[commit `{markdown(context.short_sha)}`]({safe_url(context.commit_url)})")
     if context.pull_request_url and context.pull_request:
-        parts.append(f"[PR #{context.pull_request.number}]({context.pull_request_url})")
+        parts.append(link(f"PR #{context.pull_request.number}", context.pull_request_url))
     return ", ".join(parts)
-
-
-def _escape(text: str) -> str:
-    """Keep user text from breaking a Markdown link or table."""
-    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")

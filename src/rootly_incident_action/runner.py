@@ -22,6 +22,8 @@ from typing import Protocol, TextIO
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
+__all__ = ["ActionsRunner", "ConsoleRunner", "Runner", "running_in_actions"]
+
 
 class Runner(Protocol):
     """What the action needs from its host."""
@@ -34,7 +36,13 @@ class Runner(Protocol):
         """Keep `secret` out of everything written from now on."""
         ...
 
-    def info(self, message: str) -> None: ...
+    def info(self, message: str) -> None:
+        """A plain log line."""
+        ...
+
+    def debug(self, message: str) -> None:
+        """A line shown only when the workflow's debug logging is on."""
+        ...
 
     def warning(self, message: str, title: str | None = None) -> None: ...
 
@@ -82,7 +90,10 @@ class ActionsRunner:
         self._command("add-mask", secret, redact=False)
 
     def info(self, message: str) -> None:
-        self._write(self._redact(message) + "\n")
+        self._write(_inert(self._redact(message)) + "\n")
+
+    def debug(self, message: str) -> None:
+        self._command("debug", message)
 
     def warning(self, message: str, title: str | None = None) -> None:
         self._command("warning", message, title=title)
@@ -93,8 +104,9 @@ class ActionsRunner:
     def set_output(self, name: str, value: str) -> None:
         path = self._environ.get("GITHUB_OUTPUT")
         if not path:
-            # Outside a job (or on a runner too old for file commands) the log is all we have.
-            self.info(f"output {name}={value}")
+            # Outside a job (or on a runner too old for file commands) the log is all we
+            # have; line breaks are written as \n so a value stays on its line.
+            self.info(f"output {name}={_escaped_line(value)}")
             return
         # The delimiter form keeps values with newlines (or '=') intact.
         _append(path, prepare_key_value_message(name, self._redact(value)) + "\n")
@@ -148,6 +160,9 @@ class ConsoleRunner:
     def info(self, message: str) -> None:
         self._stdout.write(self._redact(message) + "\n")
 
+    def debug(self, message: str) -> None:
+        return  # a terminal shows what matters; debug lines are for workflow logs
+
     def warning(self, message: str, title: str | None = None) -> None:
         prefix = f"warning: {title}: " if title else "warning: "
         self._stderr.write(prefix + self._redact(message) + "\n")
@@ -168,6 +183,23 @@ class ConsoleRunner:
         yield
 
 
+def _escaped_line(value: str) -> str:
+    return "".join(
+        character if character.isprintable() else character.encode("unicode_escape").decode()
+        for character in value
+    )
+
+
+def _inert(text: str) -> str:
+    """Text that can never act as a workflow command: a line starting with `::` (after
+    any spaces) gets a zero-width space between its colons. Values from outside are
+    already on one line (escape.py); this guards every line the action writes."""
+    return "\n".join(
+        line.replace("::", ":\u200b:", 1) if line.lstrip().startswith("::") else line
+        for line in text.split("\n")
+    )
+
+
 def _append_summary(path: str | None, markdown: str) -> None:
     """One Markdown block, separated from the next by a blank line; no file, no summary."""
     if path:
@@ -180,4 +212,5 @@ def _append(path: str, text: str) -> None:
 
 
 def running_in_actions(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether this process runs inside a GitHub Actions job."""
     return environ.get("GITHUB_ACTIONS") == "true"

@@ -85,6 +85,10 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: Any
+    # When it arrived and when its answer left (time.monotonic()): round trips are
+    # counted from these.
+    arrived: float = 0.0
+    answered: float = 0.0
 
 
 @dataclass
@@ -194,6 +198,7 @@ class RootlyStandIn:
     # -- request handling -------------------------------------------------------------
 
     def handle(self, handler: _Handler) -> None:
+        arrived = time.monotonic()
         if self.latency:
             time.sleep(self.latency)
         parts = urlsplit(handler.path)
@@ -206,17 +211,20 @@ class RootlyStandIn:
                 body = json.loads(raw)
             except ValueError:
                 body = raw.decode("utf-8", "replace")
+        recorded = RecordedRequest(
+            handler.command, parts.path, query, dict(handler.headers), body, arrived
+        )
         with self._lock:
-            self.requests.append(
-                RecordedRequest(handler.command, parts.path, query, dict(handler.headers), body)
-            )
+            self.requests.append(recorded)
         try:
             status, document = self._route(handler, parts.path, query, body, raw)
         except _Answer as answer:
             status, document = answer.status, _errors(answer.status, answer.title)
         if status is None:
+            recorded.answered = time.monotonic()
             return  # the connection was dropped on purpose
         handler.answer(status, document)
+        recorded.answered = time.monotonic()
 
     def _route(
         self,
@@ -276,6 +284,14 @@ class RootlyStandIn:
             ("POST", "/v1/incidents/{incident_id}/events"): lambda: (
                 201,
                 self._add_event(key, attributes),
+            ),
+            ("GET", "/v1/incidents/{incident_id}/form_field_selections"): lambda: (
+                200,
+                self._list_selections(key, query),
+            ),
+            ("POST", "/v1/incidents/{incident_id}/form_field_selections"): lambda: (
+                201,
+                self._add_selection(key, attributes),
             ),
         }
         route = routes.get((method, template))
@@ -373,6 +389,12 @@ class RootlyStandIn:
             entries = [entry for entry in entries if entry.name == query["filter[name]"]]
         if "filter[slug]" in query:
             entries = [entry for entry in entries if entry.slug == query["filter[slug]"]]
+        if "filter[name][in]" in query:
+            names = query["filter[name][in]"].split(",")
+            entries = [entry for entry in entries if entry.name in names]
+        if "filter[slug][in]" in query:
+            slugs = query["filter[slug][in]"].split(",")
+            entries = [entry for entry in entries if entry.slug in slugs]
         if "filter[search]" in query:
             needle = query["filter[search]"].casefold()
             entries = [entry for entry in entries if needle in entry.name.casefold()]
@@ -442,6 +464,7 @@ class RootlyStandIn:
         {
             "filter[status]",
             "filter[kind]",
+            "filter[kind][in]",
             "filter[created_at][gte]",
             "sort",
             "page[number]",
@@ -462,6 +485,9 @@ class RootlyStandIn:
             found = [i for i in found if i["attributes"]["status"] == query["filter[status]"]]
         if "filter[kind]" in query:
             found = [i for i in found if i["attributes"]["kind"] == query["filter[kind]"]]
+        if "filter[kind][in]" in query:
+            kinds = query["filter[kind][in]"].split(",")
+            found = [i for i in found if i["attributes"]["kind"] in kinds]
         if "filter[created_at][gte]" in query:
             since = _instant(query["filter[created_at][gte]"])
             found = [i for i in found if _instant(i["attributes"]["created_at"]) >= since]
@@ -523,6 +549,38 @@ class RootlyStandIn:
             self.events.setdefault(incident["id"], []).append(event)
         return {"data": event}
 
+    def _selection_resource(self, incident_id: str, selection: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": str(
+                uuid.uuid5(uuid.NAMESPACE_URL, f"{incident_id}/{selection['form_field_id']}")
+            ),
+            "type": "incident_form_field_selections",
+            "attributes": {"incident_id": incident_id, **selection},
+        }
+
+    def _list_selections(self, key: str, query: dict[str, str]) -> dict[str, Any]:
+        incident = self._find_incident(key)
+        stored = self.form_field_selections.get(incident["id"], [])
+        items = [self._selection_resource(incident["id"], s) for s in stored]
+        template = "/v1/incidents/{incident_id}/form_field_selections"
+        document = self._paged(template, query, items)
+        self._check_answer("GET", template, 200, document)
+        return document
+
+    def _add_selection(self, key: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        incident = self._find_incident(key)
+        selection = {k: v for k, v in attributes.items() if k != "incident_id"}
+        self._check_form_field_selections([selection], required=False)
+        with self._lock:
+            stored = self.form_field_selections.setdefault(incident["id"], [])
+            stored[:] = [s for s in stored if s["form_field_id"] != selection["form_field_id"]]
+            stored.append(selection)
+        document = {"data": self._selection_resource(incident["id"], selection)}
+        self._check_answer(
+            "POST", "/v1/incidents/{incident_id}/form_field_selections", 201, document
+        )
+        return document
+
     def _find_incident(self, key: str) -> dict[str, Any]:
         for incident in self.incidents:
             if key in (incident["id"], incident["attributes"]["slug"]):
@@ -554,9 +612,11 @@ class RootlyStandIn:
         self._check_answer("POST", "/v1/incidents", 201, document)
         return document
 
-    def _check_form_field_selections(self, selections: list[dict[str, Any]]) -> None:
+    def _check_form_field_selections(
+        self, selections: list[dict[str, Any]], *, required: bool = True
+    ) -> None:
         chosen = {selection["form_field_id"] for selection in selections}
-        for form_field_id in self.required_form_fields - chosen:
+        for form_field_id in (self.required_form_fields - chosen) if required else ():
             entry = self.catalog.by_id("form_fields", form_field_id)
             raise _Answer(422, f"{entry.name if entry else form_field_id} is required")
         for selection in selections:

@@ -1,10 +1,21 @@
-"""The parts of Rootly's JSON:API answers the action reads. Unknown fields are ignored."""
+"""The parts of Rootly's JSON:API answers that are read. Lenient: unknown fields are
+ignored, and fields that are missing or null, or shaped oddly, read as absent."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+__all__ = [
+    "ErrorDocument",
+    "Incident",
+    "IncidentAttributes",
+    "ListPage",
+    "PageMeta",
+    "Resource",
+    "read_incidents",
+]
 
 
 class _Lenient(BaseModel):
@@ -12,21 +23,9 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
-class SeverityAttributes(_Lenient):
-    name: str | None = None
-    slug: str | None = None
-
-
-class SeverityData(_Lenient):
-    id: str
-    attributes: SeverityAttributes = SeverityAttributes()
-
-
-class SeverityEnvelope(_Lenient):
-    data: SeverityData | None = None
-
-
 class IncidentAttributes(_Lenient):
+    """What the action reads of an incident."""
+
     title: str | None = None
     sequential_id: int | None = None
     slug: str | None = None
@@ -37,34 +36,42 @@ class IncidentAttributes(_Lenient):
     summary: str | None = None
     private: bool | None = None
     parent_incident_id: str | None = None
-    labels: dict[str, Any] | None = None
-    severity: SeverityEnvelope | None = None
+    labels: Any = None
+    severity: Any = None
     slack_channel_name: str | None = None
     slack_channel_url: str | None = None
     created_at: str | None = None
 
+    @property
+    def label_values(self) -> dict[str, str]:
+        """Labels as a mapping; Rootly documents an object, anything else reads as none."""
+        if not isinstance(self.labels, dict):
+            return {}
+        return {str(key): str(value) for key, value in self.labels.items()}
+
+    @property
+    def severity_name(self) -> str:
+        """The severity's name (or ID) from `{data: {id, attributes: {name}}}`, or ''."""
+        data = self.severity.get("data") if isinstance(self.severity, dict) else None
+        if not isinstance(data, dict):
+            return ""
+        attributes = data.get("attributes")
+        name = attributes.get("name") if isinstance(attributes, dict) else None
+        return str(name or data.get("id") or "")
+
 
 class Incident(_Lenient):
+    """One incident resource."""
+
     id: str
-    type: str
-    attributes: IncidentAttributes
+    type: str = "incidents"
+    attributes: IncidentAttributes = IncidentAttributes()
 
     @property
     def label(self) -> str:
         """`#42`, the number people know the incident by; the ID when there is none."""
         number = self.attributes.sequential_id
         return f"#{number}" if number is not None else self.id
-
-    @property
-    def severity_name(self) -> str:
-        envelope = self.attributes.severity
-        if envelope and envelope.data:
-            return envelope.data.attributes.name or envelope.data.id
-        return ""
-
-
-class IncidentDocument(_Lenient):
-    data: Incident
 
 
 class ErrorObject(_Lenient):
@@ -74,6 +81,8 @@ class ErrorObject(_Lenient):
 
 
 class ErrorDocument(_Lenient):
+    """`{"errors": [{"title": ..., "status": "422", ...}]}`."""
+
     errors: list[ErrorObject] = []
 
 
@@ -81,7 +90,7 @@ class Resource(_Lenient):
     """Any JSON:API resource object: a service, a team, a form field option, ..."""
 
     id: str
-    type: str
+    type: str = ""
     attributes: dict[str, Any] = {}
     relationships: dict[str, Any] = {}
 
@@ -92,17 +101,34 @@ class PageMeta(_Lenient):
     total_count: int | None = None
 
 
-class PageLinks(_Lenient):
-    next: str | None = None
-
-
 class ListPage(_Lenient):
-    data: list[Resource]
-    included: list[Resource] = []
+    """One page of a list: its resources as raw objects, read one by one by the caller."""
+
+    data: list[Any]
+    included: list[Any] = []
     meta: PageMeta = PageMeta()
-    links: PageLinks = PageLinks()
+
+    def resources(self) -> list[Resource]:
+        return _readable(Resource, self.data)
+
+    def included_resources(self) -> list[Resource]:
+        return _readable(Resource, self.included)
 
 
-class IncidentPage(_Lenient):
-    data: list[Incident]
-    meta: PageMeta = PageMeta()
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def read_incidents(items: list[Any]) -> tuple[list[Incident], int]:
+    """The incidents that can be read, and how many could not (skipped, not fatal)."""
+    incidents = _readable(Incident, items)
+    return incidents, len(items) - len(incidents)
+
+
+def _readable(model: type[_M], items: list[Any]) -> list[_M]:
+    found = []
+    for item in items:
+        try:
+            found.append(model.model_validate(item))
+        except ValidationError:
+            continue  # one odd entry must not make the whole answer unreadable
+    return found

@@ -1,0 +1,142 @@
+"""Requests and round trips to the create, and wall time, at a latency per answer.
+
+    .venv/bin/python benchmarks/requests.py [--runs 5] [--latency-ms 50] [--before REV]
+
+Runs the whole process (entrypoint.py, as the runner starts it) against the Rootly
+stand-in, which adds the latency to every answer, for each scenario, and prints one
+Markdown row per strategy:
+
+- `action`: this tree;
+- `before`: the action at git revision REV (exported to a temporary folder), to show
+  what changed;
+- `naive`: benchmarks/naive_declare.py, one `filter[name]` after another, then the create.
+
+Columns: requests up to and including the create, the round trip the create was sent
+in (counted from when requests arrived and answers left), requests after the create,
+and the median wall time of the whole process. Deduplication is on (the default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from action_harness import ENTRYPOINT, action_defaults, github_environment
+from rootly_standin import RootlyStandIn, stable_id
+from rootly_standin.rounds import round_trips
+
+SCENARIOS: dict[str, dict[str, str]] = {
+    "all IDs": {
+        "severity": stable_id("severities", "sev1"),
+        "services": f"{stable_id('services', 'payments')}, {stable_id('services', 'checkout')}",
+        "environments": stable_id("environments", "production"),
+        "teams": stable_id("teams", "platform"),
+        "incident-types": stable_id("incident_types", "deployment"),
+        "functionalities": stable_id("functionalities", "card-payments"),
+    },
+    "six kinds as people write them": {
+        "severity": "SEV1",
+        "services": "Payments Gateway, Checkout",
+        "environments": "production",
+        "teams": "Platform",
+        "incident-types": "Deployment",
+        "functionalities": "Card payments",
+    },
+}
+# The naive script matches names exactly, so it gets the display name of the environment.
+NAIVE_NAMES = {"environments": "Production"}
+
+
+def run_once(
+    rootly: RootlyStandIn, command: list[str], inputs: dict[str, str], number: int
+) -> tuple[int, int, int, float]:
+    """(requests to the create, the create's round trip, requests after it, seconds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        (workdir / "workspace").mkdir()
+        values = {
+            **action_defaults(),
+            **inputs,
+            "title": "Benchmark",
+            "api-token": rootly.token,
+            "api-url": rootly.url,
+        }
+        environ = {
+            "PATH": "/usr/bin:/bin",
+            **github_environment(workdir, None),
+            # A new run each time: the dedup key must not find the last run's incident.
+            "GITHUB_RUN_ID": str(1000 + number),
+            **{f"INPUT_{name.upper()}": value for name, value in values.items() if value},
+        }
+        before = len(rootly.requests)
+        started = time.perf_counter()
+        done = subprocess.run(command, env=environ, capture_output=True, check=False)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"{command} failed:\n{done.stdout.decode()}{done.stderr.decode()}")
+    sent = sorted(rootly.requests[before:], key=lambda request: request.arrived)
+    rounds = round_trips(sent)
+    create = next(i for i, r in enumerate(sent) if (r.method, r.path) == ("POST", "/v1/incidents"))
+    return create + 1, rounds[create], len(sent) - create - 1, seconds
+
+
+def exported(revision: str, into: Path) -> Path:
+    """The tree of `revision`, exported with `git archive` (nothing is checked out)."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "entrypoint.py"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--before", help="a git revision to compare with")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        strategies = {"action": [sys.executable, str(ENTRYPOINT)]}
+        if args.before:
+            old = exported(args.before, Path(tmp))
+            strategies[f"before ({args.before})"] = [sys.executable, str(old)]
+        strategies["naive"] = [sys.executable, str(ROOT / "benchmarks" / "naive_declare.py")]
+        print(
+            f"latency {args.latency_ms:g} ms per answer, median of {args.runs} runs\n\n"
+            "| references | strategy | requests to the create | create in round trip | "
+            "requests after | wall time |\n|---|---|---|---|---|---|"
+        )
+        number = 0
+        with RootlyStandIn(latency=args.latency_ms / 1000, check_responses=False) as rootly:
+            for scenario, inputs in SCENARIOS.items():
+                for label, command in strategies.items():
+                    given = inputs
+                    if label == "naive":
+                        if scenario == "all IDs":
+                            continue  # it looks everything up by name
+                        given = {**inputs, **NAIVE_NAMES}
+                    results = []
+                    for _ in range(args.runs):
+                        number += 1
+                        results.append(run_once(rootly, command, given, number))
+                    to_create, create_round, after, _ = results[-1]
+                    median = statistics.median(result[3] for result in results)
+                    print(
+                        f"| {scenario} | {label} | {to_create} | {create_round} | {after} | "
+                        f"{median * 1000:.0f} ms |"
+                    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Rootly API requests as plain values: paths, query strings, headers, JSON:API bodies. Pure.
+
+Both the client (which sends them) and a dry run (which prints them) build requests here,
+so what is printed is what would be sent. Every path segment taken from outside is
+percent-encoded: an ID such as `../../v1/users` stays one segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from . import MEDIA_TYPE
+
+__all__ = [
+    "PAGE_SIZE",
+    "ApiRequest",
+    "add_event",
+    "add_form_field_selection",
+    "cancel_as_duplicate",
+    "create_incident",
+    "form_field_selections",
+    "get_incident",
+    "headers",
+    "list_entries",
+    "list_incidents",
+    "mark_duplicate",
+    "segment",
+    "transition",
+    "update_incident",
+]
+
+PAGE_SIZE = 100  # the most Rootly serves per page
+
+Params = dict[str, str | int]
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """One request, before it is sent: method, path under the base URL, query, body."""
+
+    method: str
+    path: str
+    params: Params = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+    @property
+    def writes(self) -> bool:
+        """Whether sending it may change something in Rootly (then it is never repeated
+        blindly once it may have arrived)."""
+        return self.method != "GET"
+
+    def with_page(self, number: int) -> ApiRequest:
+        return ApiRequest(self.method, self.path, {**self.params, "page[number]": number})
+
+
+def headers(token: str, user_agent: str) -> dict[str, str]:
+    """The headers of every request: bearer token and JSON:API's media type."""
+    return {
+        "Authorization": f"Bearer {token}",
+        "Accept": MEDIA_TYPE,
+        "Content-Type": MEDIA_TYPE,
+        "User-Agent": user_agent,
+    }
+
+
+def segment(value: str) -> str:
+    """One path segment, percent-encoded so it can never become two."""
+    return quote(value, safe="")
+
+
+def _envelope(kind: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"data": {"type": kind, "attributes": attributes}}
+
+
+def create_incident(attributes: dict[str, Any]) -> ApiRequest:
+    """POST /v1/incidents with the `new_incident` attributes."""
+    return ApiRequest("POST", "/v1/incidents", body=_envelope("incidents", attributes))
+
+
+def get_incident(id_or_slug: str) -> ApiRequest:
+    """GET /v1/incidents/{id}: Rootly takes the ID or the slug."""
+    return ApiRequest("GET", f"/v1/incidents/{segment(id_or_slug)}")
+
+
+def list_incidents(created_since: str, kinds: tuple[str, ...]) -> ApiRequest:
+    """Incidents of the given kinds created at or after `created_since`, newest first."""
+    params: Params = {
+        "filter[created_at][gte]": created_since,
+        "sort": "-created_at",
+        "page[number]": 1,
+        "page[size]": PAGE_SIZE,
+    }
+    if kinds:
+        # Named, not left to Rootly's default listing, which may leave sub-incidents and
+        # test incidents out.
+        params["filter[kind][in]"] = ",".join(kinds)
+    return ApiRequest("GET", "/v1/incidents", params)
+
+
+def update_incident(incident_id: str, attributes: dict[str, Any]) -> ApiRequest:
+    """PUT /v1/incidents/{id} with `update_incident` attributes."""
+    return ApiRequest(
+        "PUT", f"/v1/incidents/{segment(incident_id)}", body=_envelope("incidents", attributes)
+    )
+
+
+def mark_duplicate(incident_id: str, original_id: str) -> ApiRequest:
+    """PUT /v1/incidents/{id}/duplicate naming the original, as Rootly's docs describe it.
+
+    The spec gives this operation a body that cannot name the original; should Rootly
+    refuse it, `cancel_as_duplicate` is the spec-valid way to the same end.
+    """
+    body = _envelope("incidents", {"duplicate_incident_id": original_id})
+    return ApiRequest("PUT", f"/v1/incidents/{segment(incident_id)}/duplicate", body=body)
+
+
+def cancel_as_duplicate(incident_id: str, original_id: str) -> ApiRequest:
+    """The update that marks an incident a duplicate and cancels it (spec-valid)."""
+    return update_incident(
+        incident_id, {"duplicate_incident_id": original_id, "status": "cancelled"}
+    )
+
+
+def transition(incident_id: str, action: str, message_attribute: str, message: str) -> ApiRequest:
+    """PUT /v1/incidents/{id}/{mitigate|resolve|cancel} with its message."""
+    body = _envelope("incidents", {message_attribute: message})
+    return ApiRequest("PUT", f"/v1/incidents/{segment(incident_id)}/{action}", body=body)
+
+
+def add_event(incident_id: str, text: str, visibility: str = "internal") -> ApiRequest:
+    """A timeline event; internal ones are seen by responders only."""
+    body = _envelope("incident_events", {"event": text, "visibility": visibility})
+    return ApiRequest("POST", f"/v1/incidents/{segment(incident_id)}/events", body=body)
+
+
+def form_field_selections(incident_id: str) -> ApiRequest:
+    """The custom form field values an incident carries."""
+    path = f"/v1/incidents/{segment(incident_id)}/form_field_selections"
+    return ApiRequest("GET", path, {"page[number]": 1, "page[size]": PAGE_SIZE})
+
+
+def add_form_field_selection(incident_id: str, selection: dict[str, Any]) -> ApiRequest:
+    """POST one custom form field value to an existing incident."""
+    path = f"/v1/incidents/{segment(incident_id)}/form_field_selections"
+    attributes = {"incident_id": incident_id, **selection}
+    return ApiRequest("POST", path, body=_envelope("incident_form_field_selections", attributes))
+
+
+def list_entries(
+    path: str, filters: Mapping[str, str | int] | None = None, include: str | None = None
+) -> ApiRequest:
+    """The first page of a catalog list (`/v1/services`, ...), filtered or whole."""
+    params: Params = {**(filters or {}), "page[number]": 1, "page[size]": PAGE_SIZE}
+    if include:
+        params["include"] = include
+    return ApiRequest("GET", path, params)

@@ -1,0 +1,151 @@
+"""The incidents the action reads and writes, behind a small protocol.
+
+`declare.py` runs its sequence against `IncidentStore`; `RootlyStore` is the one backed
+by Rootly's API, and unit tests hand it an in-memory store whose listing they control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from .rootly import errors
+from .rootly import requests as api
+from .rootly.client import RootlyClient
+from .rootly.models import Incident, read_incidents
+
+__all__ = ["MAX_SEARCH_PAGES", "SEARCHED_KINDS", "IncidentStore", "RootlyStore", "Search"]
+
+# The duplicate search reads at most this many pages of 100 incidents, newest first.
+MAX_SEARCH_PAGES = 10
+# Named explicitly: Rootly's default listing may leave sub-incidents or test ones out.
+SEARCHED_KINDS = ("normal", "normal_sub", "test", "test_sub")
+
+
+@dataclass(frozen=True)
+class Search:
+    """The incidents created within the dedup window, as far as they were read."""
+
+    incidents: tuple[Incident, ...]
+    unreadable: int = 0  # entries skipped because they could not be read
+    truncated: bool = False  # more pages existed than were read
+
+
+class IncidentStore(Protocol):
+    """What declaring an incident needs from Rootly."""
+
+    def recent(self, *, fresh: bool = False) -> Search:
+        """Incidents created within the dedup window; `fresh` reads them again."""
+        ...
+
+    def get(self, id_or_slug: str) -> Incident:
+        """One incident, by ID or slug."""
+        ...
+
+    def create(self, attributes: dict[str, Any]) -> Incident:
+        """Create an incident (the `new_incident` attributes)."""
+        ...
+
+    def retire(self, duplicate: Incident, survivor: Incident) -> str:
+        """Mark `duplicate` a duplicate of `survivor` (cancelling it); returns how."""
+        ...
+
+    def note(self, incident_id: str, text: str) -> None:
+        """Add an internal timeline event."""
+        ...
+
+    def form_field_ids(self, incident_id: str) -> set[str]:
+        """The IDs of the form fields the incident has values for."""
+        ...
+
+    def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
+        """Add one form field value to an existing incident."""
+        ...
+
+
+class RootlyStore:
+    """`IncidentStore` on Rootly's API, through one `RootlyClient`."""
+
+    def __init__(
+        self,
+        client: RootlyClient,
+        window_hours: float,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._client = client
+        since = now() - timedelta(hours=window_hours)
+        self._since = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._search: Search | errors.RootlyError | None = None
+        self._got: dict[str, Incident | errors.RootlyError] = {}
+
+    def warm_recent(self) -> None:
+        """Read the recent incidents ahead of need; a failure is raised when they are."""
+        try:
+            self._search = self._read_recent()
+        except errors.RootlyError as failure:
+            self._search = failure
+
+    def warm(self, id_or_slug: str) -> None:
+        """Read one incident ahead of need; a failure is raised when it is asked for."""
+        try:
+            self._got[id_or_slug] = self.get(id_or_slug)
+        except errors.RootlyError as failure:
+            self._got[id_or_slug] = failure
+
+    def recent(self, *, fresh: bool = False) -> Search:
+        if self._search is None or fresh:
+            self._search = self._read_recent()
+        if isinstance(self._search, errors.RootlyError):
+            failure, self._search = self._search, None
+            raise failure
+        return self._search
+
+    def _read_recent(self) -> Search:
+        request = api.list_incidents(self._since, SEARCHED_KINDS)
+        incidents: list[Incident] = []
+        unreadable = 0
+        pages = 0
+        total = 1
+        for page in self._client.pages(request, MAX_SEARCH_PAGES):
+            pages += 1
+            total = max(total, page.meta.total_pages or 1)
+            found, skipped = read_incidents(page.data)
+            incidents.extend(found)
+            unreadable += skipped
+        return Search(tuple(incidents), unreadable, truncated=total > pages)
+
+    def get(self, id_or_slug: str) -> Incident:
+        known = self._got.pop(id_or_slug, None)
+        if isinstance(known, errors.RootlyError):
+            raise known
+        return known or self._client.incident(api.get_incident(id_or_slug))
+
+    def create(self, attributes: dict[str, Any]) -> Incident:
+        return self._client.incident(api.create_incident(attributes))
+
+    def retire(self, duplicate: Incident, survivor: Incident) -> str:
+        try:
+            self._client.send(api.mark_duplicate(duplicate.id, survivor.id))
+        except (errors.BadRequest, errors.Rejected, errors.NotFound, errors.UnexpectedAnswer):
+            # The spec gives the duplicate call a body that cannot name the original;
+            # should Rootly refuse ours, the update call does the same job, spec-valid.
+            self._client.send(api.cancel_as_duplicate(duplicate.id, survivor.id))
+            return "the update call (the duplicate call was refused)"
+        return "the duplicate call"
+
+    def note(self, incident_id: str, text: str) -> None:
+        self._client.send(api.add_event(incident_id, text))
+
+    def form_field_ids(self, incident_id: str) -> set[str]:
+        found: set[str] = set()
+        for page in self._client.pages(api.form_field_selections(incident_id), 10):
+            for resource in page.resources():
+                field_id = resource.attributes.get("form_field_id")
+                if field_id:
+                    found.add(str(field_id))
+        return found
+
+    def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
+        self._client.send(api.add_form_field_selection(incident_id, selection))

@@ -1,0 +1,248 @@
+"""What the action tells its users when talking to Rootly fails: one module of wording.
+
+The Rootly client raises errors that carry data (status, Rootly's titles, whether a
+write may have landed). Here they become one message each, saying what happened, what
+to do, and (from the ledger) what exists in Rootly because of this run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from .errors import ActionError
+from .ledger import Ledger
+from .rootly import errors
+
+__all__ = ["Phase", "RootlyFailure", "Situation", "explain", "title_of"]
+
+
+class Phase(Enum):
+    """What the action was doing when Rootly failed it."""
+
+    LOOKUP = "looking names up in Rootly's catalog"
+    SEARCH = "searching for an open incident with the same dedup key"
+    PARENT = "reading the parent incident"
+    CREATE = "creating the incident"
+    CHECK = "checking for incidents other jobs created at the same moment"
+    RETIRE = "marking a duplicate incident as such"
+    FORM_FIELDS = "adding custom form field values"
+    LIST = "listing the catalog"
+
+
+class RootlyFailure(ActionError):
+    """A failure talking to Rootly, in words; `title` heads the annotation."""
+
+    def __init__(self, title: str, message: str, cause: errors.RootlyError) -> None:
+        super().__init__(message)
+        self.title = title
+        self.cause = cause
+
+
+_TITLES: dict[type[errors.RootlyError], str] = {
+    errors.AuthenticationFailed: "Rootly refused the API token",
+    errors.PermissionDenied: "Rootly denied the request",
+    errors.NotFound: "Rootly could not find something",
+    errors.Rejected: "Rootly rejected the incident",
+    errors.BadRequest: "Rootly refused the request",
+    errors.RateLimited: "Rootly's rate limit was reached",
+    errors.ServerFailed: "Rootly had an outage",
+    errors.TimedOut: "Rootly did not answer in time",
+    errors.Unreachable: "Rootly could not be reached",
+    errors.ConnectionLost: "Rootly could not be reached",
+    errors.TlsSetupFailed: "Rootly could not be reached",
+    errors.UnexpectedAnswer: "Rootly's answer was not understood",
+    errors.DeadlineExceeded: "The step ran out of time",
+}
+
+
+def title_of(failure: errors.RootlyError) -> str:
+    """The annotation title for a failure."""
+    return _TITLES.get(type(failure), "Rootly answered unexpectedly")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a message may say about where the failure happened."""
+
+    phase: Phase
+    base_url: str
+    timeout: float
+    deadline: float
+    references: str
+
+    def where(self, failure: errors.RootlyError) -> str:
+        return f"This happened while {self.phase.value} ({failure.method} {failure.path})."
+
+    @property
+    def searching(self) -> bool:
+        return self.phase in (Phase.SEARCH, Phase.CHECK)
+
+
+def explain(
+    failure: errors.RootlyError,
+    phase: Phase,
+    *,
+    base_url: str,
+    timeout: float,
+    deadline: float,
+    ledger: Ledger | None = None,
+    references: str = "",
+) -> RootlyFailure:
+    """One message for the user: what happened, what to do, and what exists in Rootly."""
+    situation = Situation(phase, base_url, timeout, deadline, references)
+    words = next(
+        (say for kind, say in _WORDS if isinstance(failure, kind)),
+        _anything_else,
+    )
+    text = words(failure, situation)
+    if ledger is not None and (ledger.made or ledger.unanswered or phase is Phase.CREATE):
+        text += "\n" + ledger.account()
+    return RootlyFailure(title_of(failure), text, failure)
+
+
+def _token_refused(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        f"Rootly refused the API token (401: {failure.said}). Check that the secret passed "
+        "as 'api-token' holds a current Rootly API token for this organisation, and that "
+        f"'api-url' ({at.base_url}) is your Rootly API."
+    )
+
+
+def _denied(failure: errors.RootlyError, at: Situation) -> str:
+    skip = ", or set 'deduplicate: false' to skip the search" if at.searching else ""
+    return (
+        f"Rootly denied the request (403: {failure.said}). {at.where(failure)} The token is "
+        f"valid, but its role may not do this: use a token whose role can{skip}."
+    )
+
+
+def _not_found(failure: errors.RootlyError, at: Situation) -> str:
+    text = f"Rootly answered 404 ({failure.said}). {at.where(failure)}"
+    if at.phase is Phase.CREATE:
+        text += (
+            " Rootly says this when an ID the incident refers to does not exist or the "
+            f"token cannot see it. The IDs sent were: {at.references or '(none)'}. "
+            "Check each in Rootly."
+        )
+    elif at.searching:
+        text += " Give the token permission to read incidents, or set 'deduplicate: false'."
+    return text
+
+
+def _rejected(failure: errors.RootlyError, at: Situation) -> str:
+    if at.phase is not Phase.CREATE:
+        return f"Rootly refused a request (422: {failure.said}). {at.where(failure)}"
+    return (
+        f"Rootly rejected the incident (422): {failure.said}. Fix the inputs it names (or "
+        "the form fields your organisation requires) and run again."
+    )
+
+
+def _malformed(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        f"Rootly refused the request as malformed (400: {failure.said}). {at.where(failure)} "
+        "Please report this with the step's log: the action may need updating for "
+        "Rootly's API."
+    )
+
+
+def _rate_limited(failure: errors.RootlyError, at: Situation) -> str:
+    reset_at = getattr(failure, "reset_at", None)
+    when = ""
+    if reset_at:
+        when = f" It resets at {time.strftime('%H:%M:%S UTC', time.gmtime(reset_at))}."
+    return (
+        "Rootly's rate limit for this API token is used up (429), and it did not reset "
+        f"within the step's deadline ('deadline-seconds': {at.deadline:g} s).{when} "
+        f"{at.where(failure)} Other automation may share the token: re-run the job later, "
+        "raise 'deadline-seconds', or give this workflow a token of its own."
+    )
+
+
+def _outage(failure: errors.RootlyError, at: Situation) -> str:
+    text = f"Rootly had a problem on its side ({failure.status}: {failure.said}). "
+    text += at.where(failure)
+    if failure.maybe_applied:
+        text += " The request may or may not have taken effect: look in Rootly before "
+        text += "re-running."
+    return text + " See https://status.rootly.com."
+
+
+def _timed_out(failure: errors.RootlyError, at: Situation) -> str:
+    text = f"Rootly did not answer a {failure.method} within {at.timeout:g} s. "
+    text += at.where(failure)
+    if failure.maybe_applied:
+        text += " The request was sent, so it may have taken effect: look in Rootly before "
+        text += "re-running."
+    return text + " Raise 'timeout-seconds' if Rootly is slow for you."
+
+
+def _tls_setup(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        "Could not set up TLS to reach Rootly: the CA bundle named by SSL_CERT_FILE or "
+        f"SSL_CERT_DIR cannot be used ({failure.detail}). Inside the action's container the "
+        "workspace is /github/workspace."
+    )
+
+
+def _unreachable(failure: errors.RootlyError, at: Situation) -> str:
+    if "CERTIFICATE_VERIFY_FAILED" in failure.detail:
+        return (
+            f"Could not connect to Rootly at {at.base_url}: its TLS certificate is not "
+            f"trusted ({failure.detail}). Behind a TLS-inspecting proxy or with a private CA, "
+            "point SSL_CERT_FILE at a CA bundle that includes it (inside the action's "
+            "container the workspace is /github/workspace)."
+        )
+    return (
+        f"Could not connect to Rootly at {at.base_url} ({failure.detail}). Check 'api-url' "
+        "and that the runner can reach it (proxy, firewall, DNS)."
+    )
+
+
+def _connection_lost(failure: errors.RootlyError, at: Situation) -> str:
+    text = f"The connection to Rootly at {at.base_url} broke ({failure.detail}). "
+    text += at.where(failure)
+    if failure.maybe_applied:
+        text += " The request may have reached Rootly: look for the incident before re-running."
+    return text
+
+
+def _out_of_time(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        f"The step's deadline ('deadline-seconds': {at.deadline:g} s) passed before Rootly "
+        f"could be asked again. {at.where(failure)} Raise 'deadline-seconds' if Rootly is "
+        "slow for you."
+    )
+
+
+def _not_understood(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        f"Rootly answered {failure.status} to {failure.method} {failure.path}, but "
+        f"{failure.detail}. {at.where(failure)}"
+    )
+
+
+def _anything_else(failure: errors.RootlyError, at: Situation) -> str:
+    return f"Rootly answered {failure.status}: {failure.said}. {at.where(failure)}"
+
+
+_WORDS: tuple[
+    tuple[type[errors.RootlyError], Callable[[errors.RootlyError, Situation], str]], ...
+] = (
+    (errors.AuthenticationFailed, _token_refused),
+    (errors.PermissionDenied, _denied),
+    (errors.NotFound, _not_found),
+    (errors.Rejected, _rejected),
+    (errors.BadRequest, _malformed),
+    (errors.RateLimited, _rate_limited),
+    (errors.ServerFailed, _outage),
+    (errors.TimedOut, _timed_out),
+    (errors.TlsSetupFailed, _tls_setup),
+    (errors.Unreachable, _unreachable),
+    (errors.ConnectionLost, _connection_lost),
+    (errors.DeadlineExceeded, _out_of_time),
+    (errors.UnexpectedAnswer, _not_understood),
+)
