@@ -1,0 +1,223 @@
+"""In-process stand-ins for unit tests: a runner that records, a clock that never sleeps,
+and an incident store in memory whose listing the test controls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from rootly_incident_action.rootly import errors
+from rootly_incident_action.rootly.models import Incident
+from rootly_incident_action.store import Search
+
+
+@dataclass
+class RecordingRunner:
+    """A `Runner` that keeps everything the action says, for assertions."""
+
+    inputs: dict[str, str] = field(default_factory=dict)
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (level, text)
+    outputs: dict[str, str] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    masked: list[str] = field(default_factory=list)
+
+    def read_input(self, name: str) -> str:
+        return self.inputs.get(name, "").strip()
+
+    def mask(self, secret: str) -> None:
+        self.masked.append(secret)
+        self.lines.append(("mask", secret))
+
+    def info(self, message: str) -> None:
+        self.lines.append(("info", message))
+
+    def debug(self, message: str) -> None:
+        self.lines.append(("debug", message))
+
+    def warning(self, message: str, title: str | None = None) -> None:
+        self.lines.append(("warning", f"{title}: {message}" if title else message))
+
+    def error(self, message: str, title: str | None = None) -> None:
+        self.lines.append(("error", f"{title}: {message}" if title else message))
+
+    def set_output(self, name: str, value: str) -> None:
+        self.outputs[name] = value
+
+    def append_summary(self, markdown: str) -> None:
+        self.summary.append(markdown)
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]:
+        self.lines.append(("group", title))
+        yield
+
+    def said(self, level: str) -> list[str]:
+        return [text for kind, text in self.lines if kind == level]
+
+
+class FakeClock:
+    """Monotonic time that moves only when something sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def incident(number: int, labels: dict[str, str] | None = None, **attributes: Any) -> Incident:
+    """An incident as Rootly answers it; `number` is its sequential ID."""
+    return Incident.model_validate(
+        {
+            "id": f"id-{number}",
+            "type": "incidents",
+            "attributes": {
+                "sequential_id": number,
+                "title": f"Incident {number}",
+                "status": "started",
+                "kind": "normal",
+                "url": f"https://rootly.test/incidents/{number}-incident",
+                "short_url": f"https://rootly.link/{number}",
+                "labels": labels or {},
+                **attributes,
+            },
+        }
+    )
+
+
+@dataclass
+class MemoryStore:
+    """An `IncidentStore` in memory. Incidents it holds are listed only once `visible`
+    says so, which lets a test decide when each job sees each other job's incident."""
+
+    incidents: list[Incident] = field(default_factory=list)
+    visible: Callable[[Incident, int], bool] = lambda incident, search: True
+    # Failures for the next creates: (the error, whether Rootly made the incident anyway).
+    create_failures: list[tuple[errors.RootlyError, bool]] = field(default_factory=list)
+    # Incidents made by a create whose answer was lost, shown only from this search on.
+    late: dict[str, int] = field(default_factory=dict)
+    searches: int = 0
+    calls: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    retired: list[tuple[str, str]] = field(default_factory=list)
+    selections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    keeps_nested_form_fields: bool = True
+    refuse_duplicate_call: bool = False
+
+    def recent(self, *, fresh: bool = False) -> Search:
+        self.searches += 1
+        self.calls.append("search")
+        shown = tuple(
+            i
+            for i in self.incidents
+            if self.visible(i, self.searches) and self.late.get(i.id, 0) <= self.searches
+        )
+        return Search(shown)
+
+    def get(self, id_or_slug: str) -> Incident:
+        self.calls.append(f"get {id_or_slug}")
+        for known in self.incidents:
+            if id_or_slug in (known.id, known.attributes.slug):
+                return known
+        raise errors.NotFound("GET", f"/v1/incidents/{id_or_slug}", status=404)
+
+    def create(self, attributes: dict[str, Any]) -> Incident:
+        self.calls.append("create")
+        if self.create_failures and not self.create_failures[0][1]:
+            raise self.create_failures.pop(0)[0]  # refused or lost before Rootly acted
+        made = self.add(
+            attributes.get("labels") or {},
+            title=attributes.get("title"),
+            parent_incident_id=attributes.get("parent_incident_id"),
+            private=bool(attributes.get("private")),
+        )
+        nested = attributes.get("form_field_selections_attributes") or []
+        if self.keeps_nested_form_fields:
+            self.selections[made.id] = list(nested)
+        if self.create_failures:
+            raise self.create_failures.pop(0)[0]  # made, but the answer was lost
+        return made
+
+    def add(self, labels: dict[str, str], **attributes: Any) -> Incident:
+        """An incident made by anyone (this job or another), numbered in creation order."""
+        made = incident(len(self.incidents) + 1, labels, **attributes)
+        self.incidents.append(made)
+        return made
+
+    def retire(self, duplicate: Incident, survivor: Incident) -> str:
+        self.calls.append(f"retire {duplicate.id}")
+        self.retired.append((duplicate.id, survivor.id))
+        self.incidents = [i if i.id != duplicate.id else _cancelled(i) for i in self.incidents]
+        return "the update call" if self.refuse_duplicate_call else "the duplicate call"
+
+    def note(self, incident_id: str, text: str) -> None:
+        self.notes.append((incident_id, text))
+
+    def form_field_ids(self, incident_id: str) -> set[str]:
+        self.calls.append("form fields")
+        return {s["form_field_id"] for s in self.selections.get(incident_id, [])}
+
+    def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
+        self.calls.append(f"add form field {selection['form_field_id']}")
+        self.selections.setdefault(incident_id, []).append(selection)
+
+
+def _cancelled(known: Incident) -> Incident:
+    attributes = known.attributes.model_copy(update={"status": "cancelled"})
+    return known.model_copy(update={"attributes": attributes})
+
+
+class FakeRootly:
+    """A minimal Rootly for httpx.MockTransport: incidents in memory, an empty catalog
+    unless given, every request recorded. `hostile` attributes are added to every
+    incident it answers with."""
+
+    def __init__(self, catalog: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        self.catalog = catalog or {}
+        self.incidents: list[dict[str, Any]] = []
+        self.requests: list[httpx.Request] = []
+        self.hostile: dict[str, Any] = {}
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        path = request.url.path
+        if request.method == "POST" and path == "/v1/incidents":
+            attributes = json.loads(request.content)["data"]["attributes"]
+            number = len(self.incidents) + 1
+            made = {
+                "id": f"inc-{number}",
+                "type": "incidents",
+                "attributes": {
+                    "sequential_id": number,
+                    "status": "started",
+                    "url": f"https://rootly.test/incidents/{number}-slug",
+                    "short_url": f"https://rootly.link/{number}",
+                    **attributes,
+                    **self.hostile,
+                },
+            }
+            self.incidents.append(made)
+            return httpx.Response(201, json={"data": made})
+        if request.method == "GET" and path == "/v1/incidents":
+            return httpx.Response(200, json={"data": self.incidents, "meta": {"total_pages": 1}})
+        if request.method == "GET" and path.endswith("/form_field_selections"):
+            return httpx.Response(200, json={"data": [], "meta": {"total_pages": 1}})
+        if request.method == "GET":
+            kind = path.removeprefix("/v1/")
+            return httpx.Response(
+                200, json={"data": self.catalog.get(kind, []), "meta": {"total_pages": 1}}
+            )
+        return httpx.Response(201, json={"data": {"id": "x", "type": "incident_events"}})

@@ -1,0 +1,382 @@
+"""The declare sequence against an in-memory store: races, lost answers, form fields.
+
+No server and no real time: the store decides what each search shows, and the clock
+moves only when the declarer sleeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from fakes import FakeClock, MemoryStore, RecordingRunner
+from rootly_incident_action import dedup
+from rootly_incident_action.declare import (
+    Declarer,
+    FormFieldNotAdded,
+    ParentNotFound,
+    StepFailed,
+    differences,
+)
+from rootly_incident_action.incident import IncidentDraft
+from rootly_incident_action.ledger import Ledger
+from rootly_incident_action.plan import Plan
+from rootly_incident_action.rootly import errors
+from rootly_incident_action.store import Search
+from rootly_incident_action.wording import Phase, explain
+
+KEY = "deploy-production"
+
+
+def draft(title: str = "Deploy failed", key: str | None = KEY, **changes: object) -> IncidentDraft:
+    base = IncidentDraft(
+        title=title,
+        summary="",
+        severity=None,
+        references={},
+        private=False,
+        test=False,
+        parent_incident=None,
+        notify_emails=(),
+        alert_ids=(),
+        labels={dedup.DEDUP_LABEL: key} if key else {},
+        slack_channel_name=None,
+        timestamps={},
+        dedup_key=key,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def declarer(
+    store: MemoryStore,
+    clock: FakeClock | None = None,
+    *,
+    token: str = "job",
+    timeout: float = 2.0,
+    runner: RecordingRunner | None = None,
+) -> Declarer:
+    clock = clock or FakeClock()
+    return Declarer(
+        store,
+        runner or RecordingRunner(),
+        Ledger(),
+        timeout_seconds=timeout,
+        sleep=clock.sleep,
+        clock=clock,
+        repeat_note="Failed again in job 'deploy'",
+        token=token,
+    )
+
+
+def test_an_open_incident_with_the_key_is_reused_and_the_repeat_noted() -> None:
+    store = MemoryStore()
+    store.add({dedup.DEDUP_LABEL: KEY})
+
+    declared = declarer(store).declare(Plan(draft()))
+
+    assert declared.created is False
+    assert declared.incident.id == "id-1"
+    assert store.calls == ["search"]
+    assert store.notes == [("id-1", "Failed again in job 'deploy'")]
+
+
+def test_a_closed_incident_or_another_key_is_not_reused() -> None:
+    store = MemoryStore()
+    store.add({dedup.DEDUP_LABEL: KEY}, status="resolved")
+    store.add({dedup.DEDUP_LABEL: "other"})
+
+    declared = declarer(store).declare(Plan(draft()))
+
+    assert declared.created is True
+    assert declared.incident.id == "id-3"
+    # search, create, and the one look after the create
+    assert store.calls == ["search", "create", "search"]
+
+
+def test_without_a_key_there_is_no_search_at_all() -> None:
+    store = MemoryStore()
+    declared = declarer(store).declare(Plan(draft(key=None)))
+    assert declared.created is True
+    assert store.calls == ["create"]
+
+
+class FirstLookSeesNothing:
+    """One job's view of a shared store: its first search comes before anyone created."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._looked = False
+
+    def recent(self, *, fresh: bool = False) -> Search:
+        if not self._looked:
+            self._looked = True
+            return Search(())
+        return self._store.recent(fresh=fresh)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def test_sixteen_racing_legs_keep_the_oldest_and_retire_every_extra() -> None:
+    store = MemoryStore()
+    legs = 16
+    declared = [
+        declarer(FirstLookSeesNothing(store), token=f"leg{leg}").declare(Plan(draft()))  # type: ignore[arg-type]
+        for leg in range(legs)
+    ]
+
+    assert {d.incident.id for d in declared} == {"id-1"}  # every job names the oldest
+    assert [d.created for d in declared] == [True] + [False] * (legs - 1)
+    assert store.retired == [(f"id-{n}", "id-1") for n in range(2, legs + 1)]
+    still_open = dedup.labelled(store.recent().incidents, dedup.DEDUP_LABEL, KEY)
+    assert [i.id for i in still_open] == ["id-1"]
+
+
+def test_a_job_that_lost_the_race_retires_its_incident_and_reports_the_survivor() -> None:
+    store = MemoryStore()
+    # Another job's incident exists but this job's first search misses it (the lists
+    # lag); its look after the create sees it.
+    store.add({dedup.DEDUP_LABEL: KEY})
+    store.visible = lambda incident, search: search > 1
+
+    runner = RecordingRunner()
+    declared = declarer(store, runner=runner).declare(Plan(draft()))
+
+    assert declared.created is False
+    assert declared.incident.id == "id-1"  # the oldest survives, not the newest
+    assert store.retired == [("id-2", "id-1")]
+    assert store.incidents[1].attributes.status == "cancelled"
+    assert any("is marked a duplicate of incident #1" in line for line in runner.said("info"))
+
+
+def test_the_newest_never_survives_whichever_job_looks_last() -> None:
+    newer = MemoryStore()
+    older = newer.add({dedup.DEDUP_LABEL: KEY})
+    mine = newer.add({dedup.DEDUP_LABEL: KEY})
+    assert dedup.settle(mine, [mine, older]).survivor.id == older.id
+    assert dedup.settle(older, [mine]).ours_survives is True
+    # Our own incident counts even when the listing has not caught up with it yet.
+    assert dedup.settle(mine, []).ours_survives is True
+
+
+def test_a_lost_answer_whose_create_landed_is_found_by_its_creator_label() -> None:
+    store = MemoryStore()
+    lost = errors.ConnectionLost("POST", "/v1/incidents", maybe_applied=True)
+    store.create_failures = [(lost, True)]
+    clock = FakeClock()
+
+    declared = declarer(store, clock).declare(Plan(draft()))
+
+    assert declared.created is True
+    assert declared.incident.id == "id-1"
+    assert store.calls.count("create") == 1
+    assert len(store.incidents) == 1
+    assert clock.slept == [1.0]  # one look, one second after the lost answer
+
+
+def test_a_create_applied_late_is_awaited_for_the_grace_period() -> None:
+    # Rootly answers nothing within the timeout but makes the incident a while later:
+    # the looks come 1, 3 and 7 s after the lost answer, and the third one sees it.
+    store = MemoryStore()
+    timed_out = errors.TimedOut("POST", "/v1/incidents", maybe_applied=True)
+    store.create_failures = [(timed_out, True)]
+    store.late = {"id-1": 4}  # shown from the 4th search on (the first is before the create)
+    clock = FakeClock()
+
+    declared = declarer(store, clock, timeout=2.0).declare(Plan(draft()))
+
+    assert declared.incident.id == "id-1"
+    assert declared.created is True
+    assert store.calls.count("create") == 1
+    assert clock.slept == [1.0, 2.0, 4.0]
+
+
+def test_a_create_that_never_shows_up_is_sent_again_once_after_the_grace_period() -> None:
+    store = MemoryStore()
+    outage = errors.ServerFailed("POST", "/v1/incidents", status=503, maybe_applied=True)
+    store.create_failures = [(outage, False)]
+    clock = FakeClock()
+    runner = RecordingRunner()
+
+    declared = declarer(store, clock, timeout=2.0, runner=runner).declare(Plan(draft()))
+
+    assert declared.created is True
+    assert store.calls.count("create") == 2
+    assert len(store.incidents) == 1
+    assert sum(clock.slept) <= dedup.grace_period(2.0)
+    assert sum(clock.slept) >= 5  # it did wait before sending again
+    assert any("sending it again" in line for line in runner.said("info"))
+
+
+def test_a_create_that_lands_after_the_grace_period_is_cleaned_up_by_the_check() -> None:
+    store = MemoryStore()
+    lost = errors.TimedOut("POST", "/v1/incidents", maybe_applied=True)
+    store.create_failures = [(lost, True)]
+    store.late = {"id-1": 99}  # the first attempt shows up long after the grace period
+    clock = FakeClock()
+
+    declared = declarer(store, clock).declare(Plan(draft()))
+    # The second attempt made id-2; the first shows up just before the check after it.
+    assert declared.incident.id == "id-2"
+
+    store.late = {}
+    assert dedup.settle(declared.incident, store.recent().incidents).survivor.id == "id-1"
+
+
+def test_without_a_key_a_lost_answer_is_not_retried_and_the_message_says_it_may_exist() -> None:
+    store = MemoryStore()
+    store.create_failures = [(errors.TimedOut("POST", "/v1/incidents", maybe_applied=True), True)]
+    job = declarer(store)
+
+    with pytest.raises(StepFailed) as failed:
+        job.declare(Plan(draft(key=None)))
+
+    assert store.calls == ["create"]
+    message = explain(
+        failed.value.failure,
+        failed.value.phase,
+        base_url="https://api.rootly.com",
+        timeout=2,
+        deadline=120,
+        ledger=job.ledger,
+    ).message
+    assert "may have made that incident" in message
+    assert f"label {dedup.CREATOR_LABEL}=job-1" in message
+
+
+def test_a_lost_answer_then_a_failed_search_still_says_what_may_exist() -> None:
+    store = MemoryStore()
+    store.create_failures = [
+        (errors.ConnectionLost("POST", "/v1/incidents", maybe_applied=True), False)
+    ]
+    job = declarer(store)
+    searches = {"n": 0}
+    original = store.recent
+
+    def failing_search(*, fresh: bool = False):  # type: ignore[no-untyped-def]
+        searches["n"] += 1
+        if searches["n"] > 1:
+            raise errors.ServerFailed("GET", "/v1/incidents", status=503)
+        return original(fresh=fresh)
+
+    store.recent = failing_search  # type: ignore[method-assign]
+    with pytest.raises(StepFailed) as failed:
+        job.declare(Plan(draft()))
+
+    assert failed.value.phase is Phase.SEARCH
+    message = explain(
+        failed.value.failure,
+        failed.value.phase,
+        base_url="u",
+        timeout=2,
+        deadline=120,
+        ledger=job.ledger,
+    ).message
+    assert "(503" in message
+    assert f"label {dedup.DEDUP_LABEL}={KEY}" in message
+    assert "may have made that incident" in message
+
+
+def test_the_parent_of_a_pipeline_is_found_or_created_like_any_incident() -> None:
+    store = MemoryStore()
+    parent_draft = draft("Run failed", key="parent-key", dedup_label=dedup.PARENT_LABEL)
+    parent_draft = replace(parent_draft, labels={dedup.PARENT_LABEL: "parent-key"})
+    existing_parent = store.add({dedup.PARENT_LABEL: "parent-key"})
+
+    declared = declarer(store).declare(Plan(draft(), parent_draft))
+
+    assert declared.parent is not None and declared.parent.id == existing_parent.id
+    assert declared.incident.attributes.parent_incident_id == existing_parent.id
+
+
+def test_an_unknown_given_parent_is_an_input_error() -> None:
+    with pytest.raises(ParentNotFound, match="input 'parent-incident-id'"):
+        declarer(MemoryStore()).declare(Plan(draft(parent_incident="no-such")))
+
+
+FIELD = "ff-region"
+SELECTION = {"form_field_id": FIELD, "selected_option_ids": ["opt-eu"]}
+
+
+def with_fields() -> IncidentDraft:
+    return replace(draft(), form_field_selections=(SELECTION,), form_field_names={FIELD: "Region"})
+
+
+def test_form_fields_accepted_in_the_create_are_only_confirmed() -> None:
+    store = MemoryStore()
+    runner = RecordingRunner()
+    declarer(store, runner=runner).declare(Plan(with_fields()))
+    assert store.calls == ["search", "create", "search", "form fields"]
+    assert store.selections["id-1"] == [SELECTION]
+    assert "Every form field value arrived with the create." in runner.said("debug")
+
+
+def test_form_fields_dropped_by_the_create_are_added_afterwards() -> None:
+    store = MemoryStore(keeps_nested_form_fields=False)
+    runner = RecordingRunner()
+    declarer(store, runner=runner).declare(Plan(with_fields()))
+    assert store.calls[-1] == f"add form field {FIELD}"
+    assert store.selections["id-1"] == [SELECTION]
+    assert any("adding them one by one" in line for line in runner.said("debug"))
+
+
+def test_a_create_refused_for_its_form_fields_is_sent_again_without_them() -> None:
+    store = MemoryStore(keeps_nested_form_fields=False)
+    refused = errors.BadRequest(
+        "POST", "/v1/incidents", status=400, titles=("form_field_selections_attributes",)
+    )
+    store.create_failures = [(refused, False)]
+    runner = RecordingRunner()
+
+    declared = declarer(store, runner=runner).declare(Plan(with_fields()))
+
+    assert declared.created is True
+    assert store.calls.count("create") == 2
+    assert store.selections["id-1"] == [SELECTION]
+    debug = runner.said("debug")
+    assert any("refused form_field_selections_attributes" in line for line in debug)
+
+
+def test_a_refusal_about_something_else_is_not_retried() -> None:
+    store = MemoryStore()
+    store.create_failures = [
+        (
+            errors.Rejected("POST", "/v1/incidents", status=422, titles=("Region is required",)),
+            False,
+        )
+    ]
+    with pytest.raises(StepFailed):
+        declarer(store).declare(Plan(with_fields()))
+    assert store.calls.count("create") == 1
+
+
+def test_a_form_field_that_cannot_be_added_is_named_and_the_incident_given() -> None:
+    store = MemoryStore(keeps_nested_form_fields=False)
+
+    def refuse(incident_id: str, selection: dict[str, object]) -> None:
+        raise errors.Rejected("POST", "/x", status=422, titles=("Selected option must exist",))
+
+    store.add_form_field_selection = refuse  # type: ignore[method-assign]
+    with pytest.raises(FormFieldNotAdded) as failed:
+        declarer(store).declare(Plan(with_fields()))
+    assert "'Region'" in failed.value.message
+    assert "The incident exists: incident #1 (https://rootly.test/incidents/1-incident)" in (
+        failed.value.message
+    )
+
+
+def test_what_rootly_did_not_do_is_told_apart_from_what_it_did() -> None:
+    store = MemoryStore()
+    parent = store.add({})
+    asked = draft(test=True, private=True)
+    unlinked = store.add({}, kind="normal", private=False)
+    found = differences(asked, unlinked, parent)
+    assert "did not link incident #2 under #1" in found[0]
+    assert "did not make incident #2 private" in found[1]
+    # A sub-incident takes its parent's kind; alone, a test incident must be of kind test.
+    assert not any("kind" in line for line in found)
+    alone = differences(asked, unlinked, None)
+    assert any("not a test incident" in line for line in alone)
+    linked = store.add({}, kind="test", private=True, parent_incident_id=parent.id)
+    assert differences(asked, linked, parent) == ()
