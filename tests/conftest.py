@@ -11,14 +11,37 @@ import trustme
 
 from action_harness import ActionHarness
 from rootly_standin import RootlyStandIn
+from rootly_standin.behaviour import SETTINGS, Behaviour
+from rootly_standin.contract import ALLOWED_EXCEPTIONS
 
 
 @pytest.fixture
-def rootly() -> Iterator[RootlyStandIn]:
-    """A fresh Rootly stand-in; the test fails if any request broke Rootly's schema."""
-    with RootlyStandIn() as standin:
+def rootly(request: pytest.FixtureRequest) -> Iterator[RootlyStandIn]:
+    """A fresh Rootly stand-in; the test fails if any request broke Rootly's schema.
+
+    Parametrize it indirectly with a `Behaviour` to run under one of the settings of
+    what Rootly's spec leaves open (`every_setting` below).
+    """
+    behaviour = getattr(request, "param", None) or Behaviour()
+    with RootlyStandIn(behaviour=behaviour) as standin:
         yield standin
     assert standin.violations == [], "requests that Rootly's schema rejects were sent"
+    # Off-spec only in the known ways (contract.ALLOWED_EXCEPTIONS), each with a reason.
+    known = {
+        f"{method} {template}: {attribute}"
+        for (method, template), (attribute, _) in ALLOWED_EXCEPTIONS.items()
+    }
+    assert set(standin.exceptions) <= known
+
+
+def every_setting(switch: str) -> pytest.MarkDecorator:
+    """Run a test once per setting of one switch of the stand-in's behaviour."""
+    return pytest.mark.parametrize(
+        "rootly",
+        [Behaviour(**{switch: setting}) for setting in SETTINGS[switch]],  # type: ignore[arg-type]
+        ids=[f"{switch}={setting}" for setting in SETTINGS[switch]],
+        indirect=True,
+    )
 
 
 @pytest.fixture

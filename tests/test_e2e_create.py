@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from action_harness import RUN_ID, SERVER_URL, SHA, ActionHarness
 from rootly_standin import RootlyStandIn, stable_id
 
@@ -259,7 +261,11 @@ def test_a_rate_limit_is_waited_out_when_it_resets_soon(
         "/v1/incidents",
         status=429,
         body={"error": "Rate limit exceeded. Try again later."},
-        headers={"Retry-After": "1", "X-RateLimit-Remaining": "0"},
+        headers={
+            "Retry-After": "1",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(int(time.time()) + 1),
+        },
     )
 
     run = action.run({"title": "x"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from action_harness import ActionHarness
+from conftest import every_setting
 from rootly_standin import RootlyStandIn, stable_id
 
 PAYMENTS = stable_id("services", "payments")
@@ -206,10 +207,10 @@ def test_a_prefix_is_not_a_match_but_is_suggested(
     assert rootly.requests_to("POST", "/v1/incidents") == []
 
 
-def test_every_form_field_kind_is_sent_with_the_create(
+@every_setting("nested_form_fields")
+def test_every_form_field_kind_lands_on_the_incident_however_rootly_treats_the_create(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
-    region = stable_id("form_fields", "region")
     us_east = stable_id("form_field_options", "region/us-east")
     asset = "7d0f2a1e-0b8c-4d6e-9f3a-1c2b3d4e5f60"
     form_fields = f"""
@@ -229,14 +230,15 @@ Category: {DEPLOYMENT}
 Suspected cause: bad deploy
 Asset: {asset}
 """
-    rootly.required_form_fields = {region}
-
     run = action.run({"title": "Form fields", "form-fields": form_fields})
 
     assert run.exit_code == 0, run.stdout
-    selections = {
-        s["form_field_id"]: s for s in create_body(rootly)["form_field_selections_attributes"]
-    }
+    # Sent with the create first, as Rootly's guide shows, so workflows see them at once.
+    first_create = rootly.requests_to("POST", "/v1/incidents")[0].body["data"]["attributes"]
+    assert len(first_create["form_field_selections_attributes"]) == 13
+    assert len(rootly.incidents) == 1
+    incident_id = rootly.incidents[0]["id"]
+    selections = {s["form_field_id"]: s for s in rootly.form_field_selections[incident_id]}
 
     def selection(slug: str) -> dict[str, Any]:
         found = dict(selections[stable_id("form_fields", slug)])
@@ -268,15 +270,36 @@ Asset: {asset}
     assert selection("category") == {"selected_incident_type_ids": [DEPLOYMENT]}
     assert selection("suspected-cause") == {"selected_cause_ids": [BAD_DEPLOY]}
     assert selection("asset") == {"selected_catalog_entity_ids": [asset]}
-    incident_id = rootly.incidents[0]["id"]
-    assert len(rootly.form_field_selections[incident_id]) == 13
+    assert len(selections) == 13
+    added = rootly.requests_to("POST", f"/v1/incidents/{incident_id}/form_field_selections")
+    assert len(added) == (0 if rootly.behaviour.nested_form_fields == "accept" else 13)
+
+
+@every_setting("nested_form_fields")
+def test_a_required_form_field_is_satisfied_at_creation_only_where_rootly_takes_it_there(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    rootly.required_form_fields = {stable_id("form_fields", "region")}
+
+    run = action.run({"title": "Needs a region", "form-fields": "Region: eu-west"})
+
+    setting = rootly.behaviour.nested_form_fields
+    if setting == "accept":
+        assert run.exit_code == 0, run.stdout
+        return
+    assert run.exit_code == 1
+    assert "Rootly rejected the incident (422): Region is required" in run.error.message
+    assert "Nothing was created in Rootly." in run.error.message
+    if setting == "refuse":
+        assert "cannot be set through its API" in run.error.message
+    assert rootly.incidents == []
 
 
 def test_form_fields_may_be_given_as_json(action: ActionHarness, rootly: RootlyStandIn) -> None:
     run = action.run({"form-fields": '{"region": "eu-west", "Error budget burn": 3}'})
 
     assert run.exit_code == 0, run.stdout
-    values = create_body(rootly)["form_field_selections_attributes"]
+    values = rootly.form_field_selections[rootly.incidents[0]["id"]]
     assert {"form_field_id": stable_id("form_fields", "error-budget-burn"), "value": "3"} in values
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
 import pytest
 
 from rootly_standin import RootlyStandIn, contract, stable_id
+from rootly_standin.behaviour import Behaviour
 from rootly_standin.direct import call
 
 
@@ -46,14 +48,34 @@ def test_a_valid_body_creates_an_incident_whose_answer_matches_the_spec() -> Non
         assert rootly.violations == []
 
 
-def test_the_guides_form_field_selections_are_checked_against_their_own_schema() -> None:
-    with RootlyStandIn() as rootly:
+@pytest.mark.parametrize("setting", ["refuse", "accept", "drop"])
+def test_the_guides_nested_form_fields_get_each_plausible_answer(setting: str) -> None:
+    with RootlyStandIn(behaviour=Behaviour(nested_form_fields=setting)) as rootly:  # type: ignore[arg-type]
         field = stable_id("form_fields", "release-owners")
         alice = int(stable_id("users", "alice@acme.test"))
         good = {"form_field_id": field, "selected_user_ids": [alice]}
-        bad = {"form_field_id": field, "selected_user_ids": [str(alice)]}
-        assert post(rootly, with_selection(good)) == 201
+        status = post(rootly, with_selection(good))
+        assert status == (400 if setting == "refuse" else 201)
+        kept = (
+            rootly.form_field_selections.get(rootly.incidents[0]["id"])
+            if rootly.incidents
+            else None
+        )
+        assert kept == ([good] if setting == "accept" else ([] if setting == "drop" else None))
+        # Off-spec in the one known way: recorded as the allowed exception, not a violation.
+        assert rootly.violations == []
+        assert rootly.exceptions == ["POST /v1/incidents: form_field_selections_attributes"]
+
+
+def test_a_nested_selection_that_breaks_its_own_schema_is_a_violation() -> None:
+    with RootlyStandIn(behaviour=Behaviour(nested_form_fields="accept")) as rootly:
+        field = stable_id("form_fields", "release-owners")
+        bad = {
+            "form_field_id": field,
+            "selected_user_ids": [str(stable_id("users", "alice@acme.test"))],
+        }
         assert post(rootly, with_selection(bad)) == 400
+        assert len(rootly.violations) == 1
 
 
 def with_selection(selection: dict[str, Any]) -> dict[str, Any]:
@@ -65,16 +87,49 @@ def put(rootly: RootlyStandIn, path: str, body: Any) -> int:
     return call(rootly, "PUT", path, body)[0]
 
 
-def test_the_duplicate_call_needs_its_target_and_nothing_unknown() -> None:
-    with RootlyStandIn() as rootly:
+@pytest.mark.parametrize(
+    ("setting", "status"), [("refuse", 400), ("accept", 200), ("not_found", 404)]
+)
+def test_the_duplicate_call_gets_each_plausible_answer(setting: str, status: int) -> None:
+    with RootlyStandIn(behaviour=Behaviour(duplicate_call=setting)) as rootly:  # type: ignore[arg-type]
         for title in ("original", "copy"):
             post(rootly, {"data": {"type": "incidents", "attributes": {"title": title}}})
         original, copy = (incident["id"] for incident in rootly.incidents)
         path = f"/v1/incidents/{copy}/duplicate"
-        assert put(rootly, path, {"data": {"type": "incidents", "attributes": {}}}) == 400
+        good = {"data": {"type": "incidents", "attributes": {"duplicate_incident_id": original}}}
+        assert put(rootly, path, good) == status
+        assert (rootly.incidents[1]["attributes"]["status"] == "cancelled") is (status == 200)
         unknown = {"duplicate_incident_id": original, "reason": "x"}
         assert put(rootly, path, {"data": {"type": "incidents", "attributes": unknown}}) == 400
-        good = {"data": {"type": "incidents", "attributes": {"duplicate_incident_id": original}}}
-        assert put(rootly, path, good) == 200
-        assert rootly.incidents[1]["attributes"]["status"] == "cancelled"
-        assert len(rootly.violations) == 2
+        assert len(rootly.violations) == 1  # only the one with an unknown attribute
+
+
+def test_pages_past_the_end_or_over_a_hundred_are_refused() -> None:
+    with RootlyStandIn() as rootly:
+        assert call(rootly, "GET", "/v1/services?page[size]=101", None)[0] == 400
+        assert call(rootly, "GET", "/v1/services?page[size]=100&page[number]=9", None)[0] == 400
+        assert call(rootly, "GET", "/v1/services?page[size]=100&page[number]=2", None)[0] == 200
+
+
+@pytest.mark.parametrize("setting", ["exact", "substring", "ignored"])
+def test_name_filters_follow_the_setting(setting: str) -> None:
+    with RootlyStandIn(behaviour=Behaviour(name_filters=setting)) as rootly:  # type: ignore[arg-type]
+        _status, document = call(
+            rootly, "GET", "/v1/services?filter[name]=payments&page[size]=100", None
+        )
+        names = [item["attributes"]["name"] for item in document["data"]]
+        expected = {"exact": [], "substring": ["Payments", "Payments Gateway"]}
+        if setting == "ignored":
+            assert document["meta"]["total_count"] > 100
+        else:
+            assert names == expected[setting]
+
+
+def test_every_answer_carries_rate_limit_headers() -> None:
+    for setting, name in (("x_prefixed", "X-RateLimit-Remaining"), ("bare", "RateLimit-Remaining")):
+        with RootlyStandIn(behaviour=Behaviour(rate_limit_headers=setting)) as rootly:  # type: ignore[arg-type]
+            request = urllib.request.Request(
+                f"{rootly.url}/v1/services", headers={"Authorization": f"Bearer {rootly.token}"}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.headers[name] == "2999"

@@ -219,6 +219,7 @@ class Declarer:
                 "creating without them and adding each value afterwards."
             )
             attributes.pop("form_field_selections_attributes", None)
+            self._phase = Phase.CREATE_WITHOUT_FORM_FIELDS
             return self._store.create(attributes)
 
     def _await_landing(

@@ -26,6 +26,10 @@ class Phase(Enum):
     SEARCH = "searching for an open incident with the same dedup key"
     PARENT = "reading the parent incident"
     CREATE = "creating the incident"
+    CREATE_WITHOUT_FORM_FIELDS = (
+        "creating the incident without its custom form field values, which Rootly refused "
+        "inside the create"
+    )
     CHECK = "checking for incidents other jobs created at the same moment"
     RETIRE = "marking a duplicate incident as such"
     FORM_FIELDS = "adding custom form field values"
@@ -98,7 +102,8 @@ def explain(
         _anything_else,
     )
     text = words(failure, situation)
-    if ledger is not None and (ledger.made or ledger.unanswered or phase is Phase.CREATE):
+    creating = phase in (Phase.CREATE, Phase.CREATE_WITHOUT_FORM_FIELDS)
+    if ledger is not None and (ledger.made or ledger.unanswered or creating):
         text += "\n" + ledger.account()
     return RootlyFailure(title_of(failure), text, failure)
 
@@ -121,7 +126,7 @@ def _denied(failure: errors.RootlyError, at: Situation) -> str:
 
 def _not_found(failure: errors.RootlyError, at: Situation) -> str:
     text = f"Rootly answered 404 ({failure.said}). {at.where(failure)}"
-    if at.phase is Phase.CREATE:
+    if at.phase in (Phase.CREATE, Phase.CREATE_WITHOUT_FORM_FIELDS):
         text += (
             " Rootly says this when an ID the incident refers to does not exist or the "
             f"token cannot see it. The IDs sent were: {at.references or '(none)'}. "
@@ -133,6 +138,13 @@ def _not_found(failure: errors.RootlyError, at: Situation) -> str:
 
 
 def _rejected(failure: errors.RootlyError, at: Situation) -> str:
+    if at.phase is Phase.CREATE_WITHOUT_FORM_FIELDS:
+        return (
+            f"Rootly rejected the incident (422): {failure.said}. {at.where(failure)} Rootly "
+            "does not take custom form field values inside the create here, so a form field "
+            "it requires at creation cannot be set through its API: make that field optional "
+            "(or give it a default) for incidents created by API."
+        )
     if at.phase is not Phase.CREATE:
         return f"Rootly refused a request (422: {failure.said}). {at.where(failure)}"
     return (

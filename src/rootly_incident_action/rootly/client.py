@@ -161,6 +161,9 @@ class RootlyClient:
             left = self.remaining()
             if wait is None or (left is not None and wait >= left):
                 raise error
+            if status == 429:
+                with self._limit_lock:
+                    self._remaining = None  # this wait is the reset: no second wait for it
             self._sleep(wait)
 
     def _try_once(

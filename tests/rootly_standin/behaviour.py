@@ -1,0 +1,86 @@
+"""How the stand-in behaves where Rootly's documentation is silent, and injected faults.
+
+Every switch has one setting per plausible behaviour of real Rootly; the default is the
+reading of Rootly's spec (`rootly-openapi.json`). End-to-end tests whose outcome depends
+on a switch run under every setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["SETTINGS", "Answer", "Behaviour", "Fault", "error_document"]
+
+NestedFormFields = Literal["refuse", "accept", "drop"]
+DuplicateCall = Literal["refuse", "accept", "not_found"]
+NameFilters = Literal["exact", "substring", "ignored"]
+DefaultListing = Literal["top_level", "everything"]
+SeverityShape = Literal["object", "null", "missing"]
+SlugShape = Literal["numbered", "bare"]
+RateLimitHeaders = Literal["x_prefixed", "bare"]
+
+
+@dataclass
+class Behaviour:
+    """The stand-in's answer to each question the spec leaves open."""
+
+    # `form_field_selections_attributes` inside POST /v1/incidents: the guide shows it,
+    # the spec's closed `new_incident` has no such attribute.
+    nested_form_fields: NestedFormFields = "refuse"
+    # PUT /v1/incidents/{id}/duplicate with `duplicate_incident_id`: Rootly's docs name
+    # it, the spec gives the call the resolve body, closed to other attributes.
+    duplicate_call: DuplicateCall = "refuse"
+    # `filter[name]` and `filter[slug]` (and their `[in]` forms) on catalog lists.
+    name_filters: NameFilters = "exact"
+    # GET /v1/incidents without a kind filter: sub-incidents and test incidents left out
+    # of the default listing, or listed with the rest.
+    default_listing: DefaultListing = "top_level"
+    # An incident's `severity` in answers: an object, null, or left out.
+    severity: SeverityShape = "object"
+    # An incident's slug: `12-deploy-failed`, or `deploy-failed`.
+    slug: SlugShape = "numbered"
+    # Rate-limit headers on every answer: `X-RateLimit-Remaining`, or (older
+    # deployments) `RateLimit-Remaining`.
+    rate_limit_headers: RateLimitHeaders = "x_prefixed"
+
+
+# Every setting of each switch, the default (the spec's reading) first.
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "nested_form_fields": ("refuse", "accept", "drop"),
+    "duplicate_call": ("refuse", "accept", "not_found"),
+    "name_filters": ("exact", "substring", "ignored"),
+    "default_listing": ("top_level", "everything"),
+    "severity": ("object", "null", "missing"),
+    "slug": ("numbered", "bare"),
+    "rate_limit_headers": ("x_prefixed", "bare"),
+}
+
+
+@dataclass
+class Fault:
+    """An answer to give instead of the normal one, to the next matching requests."""
+
+    method: str
+    template: str
+    status: int | None = 500  # None: after the delay, answer as usual
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering, before acting
+    drop_after: bool = False  # act as usual, then close the connection without answering
+    times: int = 1
+
+
+class Answer(Exception):
+    """Raised while handling a request to answer at once with an error document."""
+
+    def __init__(self, status: int, title: str) -> None:
+        super().__init__(title)
+        self.status = status
+        self.title = title
+
+
+def error_document(status: int, title: str) -> dict[str, Any]:
+    """Rootly's error body: a list of errors whose `title` carries the message."""
+    return {"errors": [{"title": title, "status": str(status), "code": None, "detail": None}]}

@@ -1,0 +1,84 @@
+"""Catalog lists: filters as the behaviour says, and JSON:API paging as the spec says."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from .behaviour import Answer, Behaviour
+from .catalog import Entry
+
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "filtered", "paged"]
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _matches(wanted: list[str], value: str, behaviour: Behaviour) -> bool:
+    if behaviour.name_filters == "ignored":
+        return True
+    if behaviour.name_filters == "substring":
+        return any(text.casefold() in value.casefold() for text in wanted)
+    return value in wanted
+
+
+def filtered(entries: list[Entry], query: dict[str, str], behaviour: Behaviour) -> list[Entry]:
+    """The entries a list query selects. Name and slug filters follow the behaviour."""
+    found = list(entries)
+    for field in ("name", "slug"):
+        for key, wanted in (
+            (f"filter[{field}]", [query.get(f"filter[{field}]", "")]),
+            (f"filter[{field}][in]", query.get(f"filter[{field}][in]", "").split(",")),
+        ):
+            if key in query:
+                found = [e for e in found if _matches(wanted, getattr(e, field), behaviour)]
+    if "filter[search]" in query:
+        needle = query["filter[search]"].casefold()
+        found = [entry for entry in found if needle in entry.name.casefold()]
+    if "filter[email]" in query:
+        email = query["filter[email]"].casefold()
+        found = [entry for entry in found if entry.slug.casefold() == email]
+    return found
+
+
+def paged(template: str, query: dict[str, str], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """One page of `items` in a JSON:API list document, with links and meta.
+
+    Like Rootly, it refuses a page size over 100 and a page number past the last page.
+    """
+    try:
+        size = int(query.get("page[size]", DEFAULT_PAGE_SIZE))
+        number = int(query.get("page[number]", 1))
+    except ValueError:
+        raise Answer(400, "Invalid page parameters") from None
+    if not 0 < size <= MAX_PAGE_SIZE:
+        raise Answer(400, f"page[size] must be between 1 and {MAX_PAGE_SIZE}")
+    total_pages = max(1, -(-len(items) // size))
+    if not 0 < number <= total_pages:
+        raise Answer(400, f"page[number] {number} is beyond the last page ({total_pages})")
+
+    def link(page: int | None) -> str | None:
+        if page is None:
+            return None
+        params = {**query, "page[number]": str(page), "page[size]": str(size)}
+        return f"{template}?{urlencode(params)}"
+
+    previous = number - 1 if number > 1 else None
+    following = number + 1 if number < total_pages else None
+    return {
+        "data": [dict(item) for item in items[(number - 1) * size : number * size]],
+        "links": {
+            "self": link(number),
+            "first": link(1),
+            "prev": link(previous),
+            "next": link(following),
+            "last": link(total_pages),
+        },
+        "meta": {
+            "current_page": number,
+            "next_page": following,
+            "prev_page": previous,
+            "total_count": len(items),
+            "total_pages": total_pages,
+        },
+    }
