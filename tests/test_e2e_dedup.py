@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from action_harness import RUN_ID, SERVER_URL, ActionHarness, ActionRun
+from conftest import every_setting
 from rootly_incident_action.context import RunContext
 from rootly_incident_action.dedup import PARENT_LABEL, default_parent_key
 from rootly_standin import RootlyStandIn
@@ -144,6 +145,7 @@ def test_a_create_that_did_not_land_is_tried_again_after_looking(
     assert "sending it again" in run.stdout
 
 
+@every_setting("slug")
 def test_a_parent_given_by_slug_is_found(action: ActionHarness, rootly: RootlyStandIn) -> None:
     parent = action.run({"title": "Release 2026.11 failed", "deduplicate": "false"})
     child = action.run(
@@ -173,6 +175,24 @@ def matrix_leg(action: ActionHarness, shard: int, barrier: threading.Barrier | N
         env={"GITHUB_JOB": "test"},
         barrier=barrier,
     )
+
+
+@every_setting("default_listing")
+def test_a_rerun_of_a_matrix_leg_finds_its_sub_incident_however_rootly_lists(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    first = matrix_leg(action, 1, None)
+    rerun = action.run(
+        {"title": "Tests failed on shard 1", "parent": "run", "severity": "SEV2"},
+        env={"GITHUB_JOB": "test", "GITHUB_RUN_ATTEMPT": "2"},
+    )
+
+    assert rerun.exit_code == 0, rerun.stdout
+    assert rerun.outputs["created"] == "false"
+    assert rerun.outputs["incident-id"] == first.outputs["incident-id"]
+    children = [i for i in rootly.incidents if i["attributes"]["parent_incident_id"]]
+    assert len(children) == 1  # no second child, even where sub-incidents are not listed
+    assert len(rootly.incidents) == 2
 
 
 def test_matrix_legs_get_their_own_incidents_under_one_parent(
@@ -272,7 +292,8 @@ def declare_directly(rootly: RootlyStandIn, attributes: dict[str, Any]) -> dict[
     return created
 
 
-def test_an_extra_parent_is_cancelled_even_if_the_duplicate_call_is_refused(
+@every_setting("duplicate_call")
+def test_an_extra_parent_is_cancelled_as_a_duplicate_however_rootly_takes_the_call(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
     # Rootly's lists lag one query behind its creates here, so this job's first search
@@ -281,17 +302,16 @@ def test_an_extra_parent_is_cancelled_even_if_the_duplicate_call_is_refused(
     rootly.list_lag = 1
     key = default_parent_key(RunContext(repository="acme/shop", run_id=RUN_ID))
     other = declare_directly(rootly, {"title": "Other job's parent", "labels": {PARENT_LABEL: key}})
-    rootly.add_fault("PUT", "/v1/incidents/{id}/duplicate", status=422)
-
     run = matrix_leg(action, 1, None)
 
     assert run.exit_code == 0, run.stdout
     extra = rootly.incidents[1]
     child = rootly.incidents[2]
     assert extra["attributes"]["labels"][PARENT_LABEL] == key
-    # The duplicate call was refused, so the update call cancelled it instead.
+    # Where the duplicate call is refused (400 or 404), the update call cancels it instead.
     assert rootly.requests_to("PUT", f"/v1/incidents/{extra['id']}/duplicate")
-    assert rootly.requests_to("PUT", f"/v1/incidents/{extra['id']}")
+    fell_back = rootly.behaviour.duplicate_call != "accept"
+    assert bool(rootly.requests_to("PUT", f"/v1/incidents/{extra['id']}")) is fell_back
     assert extra["attributes"]["status"] == "cancelled"
     assert extra["attributes"]["duplicate_incident_id"] == other["id"]
     assert child["attributes"]["parent_incident_id"] == other["id"]

@@ -166,6 +166,7 @@ def _talk(
                 alongside = []
         except RootlyError as failure:
             raise words(failure, Phase.LOOKUP) from None
+        asked = plan.incident  # as written: the summary names the severity the user wrote
         plan = resolve(plan, snapshot)
         if inputs.dry_run:
             _report_dry_run(runner, inputs, plan)
@@ -185,7 +186,7 @@ def _talk(
         except StepFailed as failed:
             raise words(failed.failure, failed.phase) from None
     try:
-        report_created(runner, declared, plan.incident, context)
+        report_created(runner, declared, asked, context)
     except OSError as problem:
         raise ActionError(
             f"The step's outputs or job summary could not be written ({problem}). "
