@@ -236,3 +236,12 @@ def test_an_unusable_ca_bundle_is_named(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(errors.TlsSetupFailed) as raised:
         RootlyClient("https://api.rootly.test", "t", user_agent="x")
     assert "SSL_CERT_FILE='/nowhere/ca.pem'" in raised.value.detail
+
+
+def test_an_outage_does_not_wait_for_the_rate_limit_window() -> None:
+    # A 503 carries the rate-limit headers too; their reset is about the window, not
+    # the outage, so the wait is the ordinary backoff.
+    outage = json_answer(503, {"errors": []}, {"X-RateLimit-Reset": str(int(WALL + 1000 + 50))})
+    client, _, clock = client_with([outage, json_answer(200, LIST)])
+    client.send(api.get_incident("x"))
+    assert clock.slept == [RetryPolicy().backoff(1, 0.5)]

@@ -169,7 +169,18 @@ class Declarer:
         # Other jobs may have created one at the same moment: every job looks once more
         # after its create and keeps the oldest, so all of them agree.
         self._phase = Phase.CHECK
-        search = self._store.recent(fresh=True)
+        try:
+            search = self._store.recent(fresh=True)
+        except errors.RootlyError as failure:
+            # The incident exists and is ours; only the race check could not be made.
+            self._log.warning(
+                f"Could not check for incidents other jobs created at the same moment "
+                f"({failure}). Should another job have declared this failure just now, two "
+                f"incidents may be open: look for the label {draft.dedup_label}="
+                f"{draft.dedup_key} in Rootly.",
+                title="Duplicate check not made",
+            )
+            return mine, True
         settled = dedup.settle(
             mine, dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
         )
@@ -183,13 +194,14 @@ class Declarer:
         self._phase = Phase.CREATE
         for attempt in (1, 2):
             creator = self._next_creator()
+            sent = SentCreate(creator, draft.dedup_label, draft.dedup_key)
+            self.ledger.record_unanswered(sent)  # until Rootly answers, it may exist
             try:
                 incident = self._send_create(draft, creator)
             except errors.RootlyError as failure:
                 if not failure.maybe_applied:
+                    self.ledger.settle_unanswered(creator)  # refused: nothing was made
                     raise
-                sent = SentCreate(creator, draft.dedup_label, draft.dedup_key)
-                self.ledger.record_unanswered(sent)
                 if not draft.dedup_key or attempt == 2:
                     raise
                 landed = self._await_landing(draft, creator, failure)
@@ -201,6 +213,7 @@ class Declarer:
                 )
                 self._phase = Phase.CREATE
                 continue
+            self.ledger.settle_unanswered(creator)
             self.ledger.record_made(incident, private=draft.private)
             return incident
         raise AssertionError("unreachable: the second attempt returns or raises")

@@ -39,7 +39,10 @@ class Ledger:
             self.made.append((incident, private))
 
     def record_unanswered(self, sent: SentCreate) -> None:
-        self.unanswered.append(sent)
+        """A create is on its way (or its answer was lost): until it is settled, Rootly
+        may or may not have made it. Recorded before sending, so a cancelled step knows."""
+        if sent not in self.unanswered:
+            self.unanswered.append(sent)
 
     def settle_unanswered(self, creator: str) -> None:
         """The lost create turned out to have landed (and is recorded as made)."""

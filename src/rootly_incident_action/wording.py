@@ -102,8 +102,7 @@ def explain(
         _anything_else,
     )
     text = words(failure, situation)
-    creating = phase in (Phase.CREATE, Phase.CREATE_WITHOUT_FORM_FIELDS)
-    if ledger is not None and (ledger.made or ledger.unanswered or creating):
+    if ledger is not None:
         text += "\n" + ledger.account()
     return RootlyFailure(title_of(failure), text, failure)
 

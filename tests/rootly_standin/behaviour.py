@@ -69,7 +69,9 @@ class Fault:
     delay: float = 0.0
     drop: bool = False  # close the connection without answering, before acting
     drop_after: bool = False  # act as usual, then close the connection without answering
+    garble: bool = False  # act as usual, then answer with a body that is not JSON
     times: int = 1
+    skip: int = 0  # let this many matching requests through first
 
 
 class Answer(Exception):

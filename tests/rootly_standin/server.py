@@ -15,6 +15,7 @@ filters and paging), `behaviour` (switches and faults), `limiter`, `catalog`, `c
 from __future__ import annotations
 
 import json
+import random
 import ssl
 import threading
 import time
@@ -85,6 +86,7 @@ class RootlyStandIn:
         token: str = "test-token-7f3a9c",
         catalog: Catalog | None = None,
         latency: float = 0.0,
+        latency_spread: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
         check_responses: bool = True,
@@ -100,6 +102,8 @@ class RootlyStandIn:
         self.behaviour = behaviour or Behaviour()
         self.book = IncidentBook(self.catalog, self.behaviour)
         self.latency = latency
+        # Each answer takes `latency` plus up to this much more, at random.
+        self.latency_spread = latency_spread
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
         # Requests off-spec in one of the two known ways (contract.ALLOWED_EXCEPTIONS).
@@ -189,8 +193,8 @@ class RootlyStandIn:
 
     def handle(self, handler: _Handler) -> None:
         arrived = time.monotonic()
-        if self.latency:
-            time.sleep(self.latency)
+        if self.latency or self.latency_spread:
+            time.sleep(self.latency + random.random() * self.latency_spread)  # noqa: S311
         parts = urlsplit(handler.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         length = int(handler.headers.get("Content-Length") or 0)
@@ -244,7 +248,7 @@ class RootlyStandIn:
         if handler.headers.get("Authorization") != f"Bearer {self.token}":
             raise Answer(401, "Invalid token")
         fault = self._take_fault(method, template)
-        if fault is not None and not fault.drop_after:
+        if fault is not None and not (fault.drop_after or fault.garble):
             time.sleep(fault.delay)
             if fault.drop:
                 handler.close_connection = True
@@ -260,6 +264,8 @@ class RootlyStandIn:
             # Rootly did the work, but the answer is lost on the way back.
             handler.close_connection = True
             return None, None
+        if fault is not None and fault.garble:
+            return answer[0], "<html><body>502 Bad Gateway</body></html>"
         return answer
 
     def _act(
@@ -333,6 +339,9 @@ class RootlyStandIn:
         with self._lock:
             for fault in self.faults:
                 if fault.method == method and fault.template == template and fault.times > 0:
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None
@@ -422,10 +431,16 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
 
     def answer(self, status: int, document: Any) -> None:
-        payload = b"" if document is None else json.dumps(document).encode()
+        if isinstance(document, str):  # a garbled answer, as a broken proxy sends
+            payload, content_type = document.encode(), "text/html"
+        else:
+            payload = b"" if document is None else json.dumps(document).encode()
+            is_json_api = isinstance(document, dict) and (
+                "data" in document or "errors" in document
+            )
+            content_type = MEDIA_TYPE if is_json_api else "application/json"
         self.send_response(status)
-        is_json_api = isinstance(document, dict) and ("data" in document or "errors" in document)
-        self.send_header("Content-Type", MEDIA_TYPE if is_json_api else "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in self.extra_headers.items():
             self.send_header(name, value)

@@ -56,7 +56,7 @@ class RetryPolicy:
         if attempt >= self.max_attempts:
             return None
         if status == 429:
-            told = retry_after(headers, now)
+            told = retry_after(headers, now, with_reset=True)
             wait = told if told is not None else self.backoff(attempt, unit)
             return wait + unit * self.rate_limit_jitter
         if not reached_rootly:
@@ -75,8 +75,12 @@ def rate_limit_header(headers: Mapping[str, str], name: str) -> str:
     return (value or "").strip()
 
 
-def retry_after(headers: Mapping[str, str], now: float) -> float | None:
-    """Seconds until Rootly takes requests again, from Retry-After or the reset header.
+def retry_after(
+    headers: Mapping[str, str], now: float, *, with_reset: bool = False
+) -> float | None:
+    """Seconds until Rootly takes requests again, from Retry-After (or, for a 429, the
+    rate limit's reset: it says when the window frees up, which says nothing of an
+    outage).
 
     `headers` must be case-insensitive or lower-cased; `now` is the wall clock (epoch s).
     """
@@ -91,6 +95,6 @@ def retry_after(headers: Mapping[str, str], now: float) -> float | None:
         if moment is not None and moment.tzinfo is not None:
             return max(0.0, moment.timestamp() - now)
     reset = rate_limit_header(headers, "Reset")
-    if reset.isdigit():
+    if with_reset and reset.isdigit():
         return max(0.0, float(reset) - now)
     return None
