@@ -155,6 +155,11 @@ def _unescape(text: str) -> str:
     )
 
 
+def coverage_variables() -> dict[str, str]:
+    """Passed on to the action's process, so `scripts/coverage` measures it too."""
+    return {name: value for name, value in os.environ.items() if name.startswith("COVERAGE_")}
+
+
 def assert_secret_not_leaked(run: ActionRun, secret: str) -> None:
     """The token may appear only in the one `::add-mask::` line, which the runner consumes."""
     stdout_lines = [line for line in run.stdout.splitlines() if line != f"::add-mask::{secret}"]
@@ -203,6 +208,7 @@ class ActionHarness:
             (workspace / relative).write_bytes(content)
         given_env = {k: v.replace("{workspace}", str(workspace)) for k, v in (env or {}).items()}
         environ = {
+            **coverage_variables(),
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(workdir),
             "LANG": "C.UTF-8",

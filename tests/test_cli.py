@@ -7,12 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from action_harness import coverage_variables
 from rootly_standin import RootlyStandIn, stable_id
 
 
 def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # No GITHUB_* variables: this is someone's terminal, or another CI system.
-    base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    base = {
+        **coverage_variables(),
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+    }
     return subprocess.run(
         [sys.executable, "-m", "rootly_incident_action", *args],
         env={**base, **env},

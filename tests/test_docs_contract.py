@@ -72,3 +72,65 @@ def test_the_action_runs_as_a_docker_action() -> None:
     assert runs == {"using": "docker", "image": "Dockerfile"}
     assert action_metadata()["branding"]["icon"]
     assert (Path(ROOT) / "Dockerfile").is_file()
+
+
+def test_every_module_says_what_it_exports_and_every_public_name_says_what_it_is() -> None:
+    missing = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(SOURCE)
+        if not ast.get_docstring(tree):
+            missing.append(f"{where}: no module docstring")
+        if path.name != "__main__.py" and not any(
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+            )
+            for node in tree.body
+        ):
+            missing.append(f"{where}: no __all__")
+        for node in _public_definitions(tree):
+            if not ast.get_docstring(node) and not _is_protocol_or_override(node, tree):
+                missing.append(f"{where}:{node.lineno}: {node.name} has no docstring")
+    assert missing == []
+
+
+def _public_definitions(tree: ast.Module) -> list[ast.FunctionDef | ast.ClassDef]:
+    """Module-level functions and classes, and the methods of public classes."""
+    found: list[ast.FunctionDef | ast.ClassDef] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+            found.append(node)
+            if isinstance(node, ast.ClassDef):
+                found.extend(
+                    child
+                    for child in node.body
+                    if isinstance(child, ast.FunctionDef) and not child.name.startswith("_")
+                )
+    return found
+
+
+def _is_protocol_or_override(node: ast.FunctionDef | ast.ClassDef, tree: ast.Module) -> bool:
+    """Methods that implement a documented protocol method need not repeat its docstring."""
+    if isinstance(node, ast.ClassDef):
+        return False
+    for parent in ast.walk(tree):
+        if isinstance(parent, ast.ClassDef) and node in parent.body:
+            return parent.name in _IMPLEMENTATIONS
+    return False
+
+
+# Classes whose public methods implement a protocol documented elsewhere (Runner,
+# IncidentStore, Log) or are pydantic/dataclass plumbing.
+_IMPLEMENTATIONS = {
+    "ActionsRunner",
+    "ConsoleRunner",
+    "RootlyStore",
+    "Secret",
+    "Ledger",
+    "Snapshot",
+    "Problem",
+    "ApiRequest",
+    "Situation",
+    "RateLimited",
+}

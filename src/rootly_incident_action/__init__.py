@@ -1,3 +1,6 @@
 """Declare Rootly incidents from GitHub Actions and other CI systems."""
 
+__all__ = ["__version__"]
+
+# The one version: the User-Agent, the image's labels and CHANGELOG.md all follow it.
 __version__ = "0.1.0"

@@ -48,11 +48,17 @@ __all__ = [
 class Log(Protocol):
     """Where the declarer reports what it does (the runner)."""
 
-    def info(self, message: str) -> None: ...
+    def info(self, message: str) -> None:
+        """A plain log line."""
+        ...
 
-    def warning(self, message: str, title: str | None = None) -> None: ...
+    def warning(self, message: str, title: str | None = None) -> None:
+        """A warning annotation."""
+        ...
 
-    def debug(self, message: str) -> None: ...
+    def debug(self, message: str) -> None:
+        """A line for debug logs only."""
+        ...
 
 
 class ParentNotFound(ActionError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ActionError", "InvalidInput", "InvalidInputs"]
+
 
 class ActionError(Exception):
     """A failure explained to the user; `title` heads the annotation, `message` says what to do."""

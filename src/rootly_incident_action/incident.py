@@ -96,10 +96,6 @@ class IncidentDraft:
             form_field_names=field_names or {},
         )
 
-    def without_form_fields(self) -> IncidentDraft:
-        """The same draft with no form field values (they are then added one by one)."""
-        return replace(self, form_field_selections=())
-
     def attributes(self) -> dict[str, Any]:
         """The `attributes` object of Rootly's `new_incident` body; empty fields left out."""
         attributes: dict[str, Any] = {"title": self.title}

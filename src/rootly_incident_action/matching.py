@@ -14,6 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = [
+    "Ambiguous",
+    "CatalogEntry",
+    "MatchOutcome",
+    "Matched",
+    "Missing",
+    "closest",
+    "match",
+    "normalize",
+]
+
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -27,23 +38,30 @@ class CatalogEntry:
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def describe(self) -> str:
+        """`'Payments' (slug payments, id ...)`, for messages."""
         slug = f"slug {self.slug}, " if self.slug else ""
         return f"{self.name!r} ({slug}id {self.id})"
 
 
 @dataclass(frozen=True)
 class Matched:
+    """Exactly one entry fits."""
+
     entry: CatalogEntry
 
 
 @dataclass(frozen=True)
 class Ambiguous:
+    """More than one entry fits by the best rule that found any; `rule` names it."""
+
     candidates: tuple[CatalogEntry, ...]
     rule: str
 
 
 @dataclass(frozen=True)
 class Missing:
+    """Nothing fits; `closest` are suggestions."""
+
     closest: tuple[CatalogEntry, ...]
 
 
@@ -51,11 +69,8 @@ MatchOutcome = Matched | Ambiguous | Missing
 
 
 def normalize(text: str) -> str:
+    """Text compared ignoring case and runs of whitespace."""
     return _WHITESPACE.sub(" ", text.strip()).casefold()
-
-
-def _same_loosely(name: str, text: str) -> bool:
-    return normalize(name) == normalize(text)
 
 
 _RULES: tuple[tuple[str, Callable[[CatalogEntry, str], bool]], ...] = (
@@ -67,38 +82,6 @@ _RULES: tuple[tuple[str, Callable[[CatalogEntry, str], bool]], ...] = (
         lambda entry, text: normalize(entry.name) == normalize(text),
     ),
 )
-
-
-@dataclass(frozen=True)
-class ExactHits:
-    """What exact `filter[slug]` and `filter[name]` queries found for one name."""
-
-    by_slug: tuple[CatalogEntry, ...]
-    by_name: tuple[CatalogEntry, ...]
-
-    @classmethod
-    def of(
-        cls, text: str, by_slug: Sequence[CatalogEntry], by_name: Sequence[CatalogEntry]
-    ) -> ExactHits:
-        # Checked again here: whatever the server's filters do, only exact hits count.
-        return cls(
-            tuple(entry for entry in by_slug if entry.slug == text),
-            tuple(entry for entry in by_name if entry.name == text),
-        )
-
-
-def match_exact(hits: ExactHits) -> Matched | Ambiguous | None:
-    """Settle a name from exact queries alone; None when only a full listing can tell.
-
-    The two queries cover every page, so the slug rule and the exact-name rule are
-    decided here exactly as `match` would decide them over the whole catalog.
-    """
-    for rule, found in (("slug", hits.by_slug), ("name", hits.by_name)):
-        if len(found) == 1:
-            return Matched(found[0])
-        if len(found) > 1:
-            return Ambiguous(found, rule)
-    return None
 
 
 def match(text: str, entries: Sequence[CatalogEntry]) -> MatchOutcome:

@@ -75,6 +75,8 @@ class Incident(_Lenient):
 
 
 class ErrorObject(_Lenient):
+    """One entry of an error body."""
+
     title: str = ""
     status: str | None = None
     detail: str | None = None
@@ -96,6 +98,8 @@ class Resource(_Lenient):
 
 
 class PageMeta(_Lenient):
+    """Where a page is in its list."""
+
     current_page: int | None = None
     total_pages: int | None = None
     total_count: int | None = None
@@ -109,9 +113,11 @@ class ListPage(_Lenient):
     meta: PageMeta = PageMeta()
 
     def resources(self) -> list[Resource]:
+        """The readable resources of the page (odd entries skipped)."""
         return _readable(Resource, self.data)
 
     def included_resources(self) -> list[Resource]:
+        """The readable `included` resources (form field options, ...)."""
         return _readable(Resource, self.included)
 
 
