@@ -69,3 +69,41 @@ def test_the_cli_dry_run_needs_no_server() -> None:
     assert done.returncode == 0, done.stderr
     assert "POST https://api.rootly.com/v1/incidents" in done.stdout
     assert "tok-abc-123" not in done.stdout + done.stderr
+
+
+def test_list_catalog_prints_names_slugs_and_ids_of_the_kinds_asked(rootly: RootlyStandIn) -> None:
+    done = cli(
+        ["--api-url", rootly.url, "--list-catalog", "services", "form_fields"],
+        {"ROOTLY_API_TOKEN": rootly.token},
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Services ({len(rootly.catalog.entries['services'])})"
+    assert lines[1].split() == ["name", "slug", "id"]
+    payments = next(line for line in lines if line.startswith("Payments "))
+    assert payments.split()[-2:] == ["payments", stable_id("services", "payments")]
+    assert any(line.startswith("Form fields (") for line in lines)
+    region = next(line for line in lines if line.startswith("Region "))
+    assert "select" in region and "eu-west, us-east, ap-south" in region
+    severity = next(line for line in lines if line.startswith("Severity "))
+    assert "built-in (severity)" in severity
+    owners = next(line for line in lines if line.startswith("Release owners "))
+    assert "multi_select of user" in owners
+    # Every page was read: more than 100 services.
+    assert len([line for line in lines if "Internal tool" in line]) == 110
+
+
+def test_list_catalog_says_clearly_when_the_token_is_refused(rootly: RootlyStandIn) -> None:
+    done = cli(
+        ["--api-url", rootly.url, "--list-catalog", "teams"], {"ROOTLY_API_TOKEN": "wrong-token"}
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: Rootly refused the API token: ")
+    assert "wrong-token" not in done.stdout + done.stderr
+
+
+def test_list_catalog_checks_the_settings_it_uses(rootly: RootlyStandIn) -> None:
+    done = cli(["--api-url", "ftp://x", "--list-catalog"], {"ROOTLY_API_TOKEN": rootly.token})
+    assert done.returncode == 1
+    assert "input 'api-url'" in done.stderr
+    assert rootly.requests == []

@@ -245,3 +245,36 @@ def test_an_outage_does_not_wait_for_the_rate_limit_window() -> None:
     client, _, clock = client_with([outage, json_answer(200, LIST)])
     client.send(api.get_incident("x"))
     assert clock.slept == [RetryPolicy().backoff(1, 0.5)]
+
+
+def test_a_read_gives_up_after_its_last_attempt() -> None:
+    client, seen, _ = client_with([json_answer(503, {"errors": []})])
+    with pytest.raises(errors.ServerFailed):
+        client.send(api.get_incident("x"))
+    assert len(seen) == RetryPolicy().max_attempts
+
+
+def test_a_retry_after_that_is_not_a_date_falls_back_to_backoff() -> None:
+    limited = json_answer(429, {"error": "slow down"}, {"Retry-After": "soon-ish"})
+    client, _, clock = client_with([limited, json_answer(200, LIST)])
+    client.send(api.get_incident("x"))
+    jitter = 0.5 * RetryPolicy().rate_limit_jitter
+    assert clock.slept == [pytest.approx(RetryPolicy().backoff(1, 0.5) + jitter)]
+
+
+def test_waiting_for_the_window_stops_short_of_the_deadline() -> None:
+    reset = int(WALL + 1000 + 300)
+    low = json_answer(200, LIST, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+    clock = FakeClock()
+    client, _, _ = client_with([low, json_answer(200, LIST)], clock, deadline=clock.now + 10)
+    client.send(api.get_incident("a"))
+    client.send(api.get_incident("b"))
+    assert clock.slept == [pytest.approx(9.0)]  # one second left for the request itself
+
+
+def test_lifecycle_requests_name_their_message() -> None:
+    request = api.transition("inc 1", "resolve", "resolution_message", "Fixed")
+    assert request.path == "/v1/incidents/inc%201/resolve"
+    assert request.body == {
+        "data": {"type": "incidents", "attributes": {"resolution_message": "Fixed"}}
+    }

@@ -380,3 +380,64 @@ def test_what_rootly_did_not_do_is_told_apart_from_what_it_did() -> None:
     assert any("not a test incident" in line for line in alone)
     linked = store.add({}, kind="test", private=True, parent_incident_id=parent.id)
     assert differences(asked, linked, parent) == ()
+
+
+def test_a_retire_that_fails_warns_that_the_extra_incident_is_left_open() -> None:
+    store = MemoryStore()
+    store.add({dedup.DEDUP_LABEL: KEY})
+    store.visible = lambda incident, search: search > 1
+
+    def refuse(duplicate: object, survivor: object) -> str:
+        raise errors.ServerFailed("PUT", "/v1/incidents/id-2", status=503)
+
+    store.retire = refuse  # type: ignore[method-assign]
+    runner = RecordingRunner()
+    declared = declarer(store, runner=runner).declare(Plan(draft()))
+    assert declared.incident.id == "id-1"
+    assert any("Duplicate incident left open" in line for line in runner.said("warning"))
+
+
+def test_a_repeat_that_cannot_be_noted_warns_and_still_reuses() -> None:
+    store = MemoryStore()
+    store.add({dedup.DEDUP_LABEL: KEY})
+
+    def refuse(incident_id: str, text: str) -> None:
+        raise errors.PermissionDenied("POST", "/v1/incidents/id-1/events", status=403)
+
+    store.note = refuse  # type: ignore[method-assign]
+    runner = RecordingRunner()
+    declared = declarer(store, runner=runner).declare(Plan(draft()))
+    assert declared.created is False
+    assert any("Timeline event not added" in line for line in runner.said("warning"))
+
+
+def test_a_search_cut_short_or_with_odd_incidents_says_so() -> None:
+    store = MemoryStore()
+    store.recent = lambda *, fresh=False: Search((), unreadable=2, truncated=True)  # type: ignore[method-assign]
+    runner = RecordingRunner()
+    declarer(store, runner=runner).declare(Plan(draft()))
+    assert any("Duplicate search cut short" in line for line in runner.said("warning"))
+    assert any(
+        "2 incident(s) in the dedup window could not be read" in l2 for l2 in runner.said("debug")
+    )
+
+
+def test_a_lost_answer_near_the_deadline_is_not_waited_for() -> None:
+    store = MemoryStore()
+    store.create_failures = [
+        (errors.TimedOut("POST", "/v1/incidents", maybe_applied=True), False)
+    ] * 2
+    clock = FakeClock()
+    job = Declarer(
+        store,
+        RecordingRunner(),
+        Ledger(),
+        timeout_seconds=2,
+        remaining=lambda: 0.5,
+        sleep=clock.sleep,
+        clock=clock,
+        token="job",
+    )
+    with pytest.raises(StepFailed):
+        job.declare(Plan(draft()))
+    assert clock.slept == []

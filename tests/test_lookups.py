@@ -130,3 +130,14 @@ def test_resolution_replaces_names_with_ids_and_reports_every_problem_at_once() 
 def test_a_form_field_given_by_id_is_listed_to_learn_what_it_takes() -> None:
     wanted = plan(**{"form-fields": f"{UUID}: x"})
     assert lookups_needed(wanted, Snapshot()) == {Lookup("form_fields", "list")}
+
+
+def test_pipeline_mode_needs_a_run_or_a_parent_key() -> None:
+    from rootly_incident_action.errors import InvalidInputs
+    from rootly_incident_action.plan import build_plan
+
+    inputs = parse_inputs({"api-token": "t", "parent": "run"})
+    with pytest.raises(InvalidInputs, match="input 'parent': 'run' is not valid"):
+        build_plan(inputs, RunContext())
+    keyed = parse_inputs({"api-token": "t", "parent": "run", "parent-key": "release-7"})
+    assert build_plan(keyed, RunContext()).parent is not None

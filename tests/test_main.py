@@ -4,7 +4,9 @@ behind httpx.MockTransport. Fast, and each test names what a user would notice."
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
+from typing import Any
 
 from fakes import FakeClock, FakeRootly, RecordingRunner
 from rootly_incident_action.main import Seams, run
@@ -158,3 +160,53 @@ def test_hostile_values_in_the_no_output_file_fallback_stay_on_one_line(tmp_path
     run(ActionsRunner(environ, stdout), environ, Seams(rootly.transport(), clock.sleep, clock))
     assert "::warning::injected" not in [line.strip() for line in stdout.getvalue().splitlines()]
     assert any(line.startswith("output incident-url=") for line in stdout.getvalue().splitlines())
+
+
+def test_a_stop_signal_mid_request_reports_the_cancellation_and_what_may_exist() -> None:
+    from rootly_incident_action.main import Cancelled
+
+    rootly = FakeRootly()
+    answer = rootly.handle
+
+    def cancelled_during_the_create(request: Any) -> Any:
+        if request.method == "POST":
+            raise Cancelled(15)  # what the SIGTERM handler raises, mid-request
+        return answer(request)
+
+    rootly.handle = cancelled_during_the_create  # type: ignore[method-assign]
+    code, runner, _ = run_action({"title": "Deploy failed"}, rootly)
+    assert code == 1
+    message = runner.said("error")[0]
+    assert message.startswith("Cancelled: The step was cancelled")
+    assert "may have made that incident" in message
+
+
+def test_the_action_also_runs_outside_the_main_thread() -> None:
+    results: list[int] = []
+    thread = threading.Thread(target=lambda: results.append(run_action({"title": "x"})[0]))
+    thread.start()
+    thread.join()
+    assert results == [0]
+
+
+def test_an_unusable_ca_bundle_is_one_clear_error(monkeypatch: Any) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", "/nowhere/ca.pem")
+    runner = RecordingRunner({"api-token": TOKEN, "title": "x"})
+    # No transport of the test's: the real one, whose TLS setup reads SSL_CERT_FILE.
+    code = run(runner, RUN_ENV, Seams(None))
+    assert code == 1
+    assert "SSL_CERT_FILE='/nowhere/ca.pem'" in runner.said("error")[0]
+
+
+def test_a_bug_is_one_line_naming_it_never_a_traceback(monkeypatch: Any) -> None:
+    import rootly_incident_action.main as main_module
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(main_module, "build_plan", broken)
+    code, runner, _ = run_action({"title": "x"})
+    assert code == 1
+    assert runner.said("error")[0].startswith(
+        "Unexpected failure: The action failed unexpectedly (KeyError"
+    )

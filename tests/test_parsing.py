@@ -83,3 +83,29 @@ def test_api_urls_are_normalised(text: str, expected: str) -> None:
 def test_unsafe_or_malformed_api_urls_are_refused(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parsing.parse_api_url(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("https://röotly.test", "ASCII"),
+        ("https://api.rootly.com:99999", "expected a URL"),
+        ("https://user@api.rootly.com", "user name or password"),
+        ("https://api.rootly.com/#x", "query or fragment"),
+        ("https://" + "a" * 64 + ".test", "labels of 1 to 63"),
+    ],
+)
+def test_api_urls_that_cannot_be_used_safely_are_refused(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parsing.parse_api_url(text)
+
+
+def test_a_url_with_a_password_is_shown_without_it() -> None:
+    assert parsing.shown_url("https://admin:pw@x.test/v1") == "https://***@x.test/v1"
+    assert parsing.shown_url("https://x.test") == "https://x.test"
+    assert parsing.shown_url("http://[::1") == "http://[::1"
+
+
+def test_the_loopback_and_a_port_are_kept() -> None:
+    assert parsing.parse_api_url("http://[::1]:8080/v1/") == "http://[::1]:8080"
+    assert parsing.parse_api_url("http://localhost:9") == "http://localhost:9"

@@ -130,3 +130,28 @@ def test_a_prefetched_failure_is_raised_when_the_search_is_asked_for() -> None:
         assert denied.said == "Forbidden"
     else:
         raise AssertionError("the search's failure was lost")
+
+
+def test_a_prefetched_parent_that_does_not_exist_is_raised_when_asked_for() -> None:
+    store = store_over(
+        httpx.MockTransport(
+            lambda r: httpx.Response(404, json={"errors": [{"title": "Not found"}]})
+        )
+    )
+    store.warm("no-such")
+    with pytest.raises(errors.NotFound):
+        store.get("no-such")
+
+
+def test_form_field_values_are_read_from_every_page() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page[number]"])
+        item = {
+            "id": f"s{number}",
+            "type": "incident_form_field_selections",
+            "attributes": {"form_field_id": f"f{number}"},
+        }
+        odd = {"id": "x", "type": "incident_form_field_selections", "attributes": {}}
+        return httpx.Response(200, json={"data": [item, odd], "meta": {"total_pages": 2}})
+
+    assert store_over(httpx.MockTransport(handler)).form_field_ids("i1") == {"f1", "f2"}
