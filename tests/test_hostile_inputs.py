@@ -54,7 +54,9 @@ def act(inputs: dict[str, str], token: str = TOKEN) -> tuple[int, RecordingRunne
     return code, runner
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(INPUTS)
 @example({"started-at": "9999-12-31T23:59:59-01:00"})
 @example({"form-fields": "a: " + "[" * 5000})
@@ -69,17 +71,17 @@ def test_no_input_set_reaches_the_unexpected_failure_path(inputs: dict[str, str]
         assert len(runner.said("error")) == 1  # one clear error
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(st.text(min_size=1, max_size=40).filter(lambda t: t.strip() != ""))
 @example("tøken-ünïcode")
 @example("abc def")
 def test_any_token_is_refused_or_used_but_never_echoed(token: str) -> None:
-    code, runner = act({"title": "x", "dry-run": "true"}, token=token.strip())
+    token = f"rootly_{token.strip()}"  # real tokens are long: no word of the log is one
+    code, runner = act({"title": "x", "dry-run": "true"}, token=token)
     said = "\n".join(text for kind, text in runner.lines if kind != "mask")
     assert not any("Unexpected failure" in text for text in runner.said("error"))
-    if len(token.strip()) >= 4:
-        assert token.strip() not in said + "".join(runner.summary)
-    if not token.strip().isascii() or any(c.isspace() for c in token.strip()):
+    assert token not in said + "".join(runner.summary)
+    if not token.isascii() or any(c.isspace() or not c.isprintable() for c in token):
         assert code == 1
         assert "input 'api-token'" in runner.said("error")[0]
 

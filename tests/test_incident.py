@@ -77,3 +77,167 @@ def test_the_references_sent_are_described_by_input_name() -> None:
     inputs = parse_inputs({"api-token": "t", "severity": "s1", "services": "a, b"})
     described = describe_references(build_incident(inputs, CONTEXT))
     assert described == "severity=s1; services=a, b"
+
+
+FULL = RunContext(
+    server_url="https://git.acme.test",
+    repository="acme/shop",
+    sha="3f2a9c1d8e7b",
+    ref="refs/heads/main",
+    ref_name="main",
+    workflow="Deploy",
+    job="ship",
+    run_id="77",
+    run_number="12",
+    run_attempt="2",
+    actor="octocat",
+    event_name="pull_request",
+    pull_request=PullRequest(number=9, title="Fix"),
+)
+
+
+def test_the_context_block_links_everything_it_knows() -> None:
+    assert context_block(FULL) == (
+        "**Declared from GitHub Actions**\n\n"
+        "- Repository: [acme/shop](https://git.acme.test/acme/shop)\n"
+        "- Ref: `refs/heads/main`\n"
+        "- Commit: [`3f2a9c1`](https://git.acme.test/acme/shop/commit/3f2a9c1d8e7b)\n"
+        "- Workflow: Deploy / ship\n"
+        "- Run: [#77](https://git.acme.test/acme/shop/actions/runs/77/attempts/2) (attempt 2)\n"
+        "- Actor: octocat\n"
+        "- Event: pull_request\n"
+        "- Pull request: [#9 Fix](https://git.acme.test/acme/shop/pull/9)"
+    )
+    bare = replace(FULL, pull_request=PullRequest(number=9), run_attempt="", ref="", sha="")
+    block = context_block(bare, with_job=False)
+    assert "- Workflow: Deploy\n" in block
+    assert "- Run: [#77](https://git.acme.test/acme/shop/actions/runs/77)\n" in block
+    assert "Ref" not in block and "Commit" not in block
+    assert block.endswith("- Pull request: [#9](https://git.acme.test/acme/shop/pull/9)")
+
+
+def test_the_parent_of_a_run_outlives_its_attempts_and_names_the_run() -> None:
+    from rootly_incident_action.dedup import PARENT_LABEL, default_parent_key
+    from rootly_incident_action.incident import build_parent_incident
+
+    inputs = parse_inputs(
+        {
+            "api-token": "t",
+            "parent": "run",
+            "parent-summary": "All shards",
+            "parent-severity": "SEV2",
+            "private": "true",
+            "test-incident": "true",
+        }
+    )
+    parent = build_parent_incident(inputs, FULL)
+    assert parent.title == "Workflow 'Deploy' run #12 failed in acme/shop on main"
+    assert parent.summary == "All shards\n\n" + context_block(FULL, with_job=False)
+    assert parent.severity == "SEV2"
+    assert parent.private is True and parent.test is True
+    assert parent.dedup_label == PARENT_LABEL
+    assert parent.dedup_key == default_parent_key(FULL)
+    assert parent.input_prefix == "parent-"
+    assert "github_run_attempt" not in parent.labels
+    assert parent.labels[PARENT_LABEL] == parent.dedup_key
+    assert parent.labels["github_run_id"] == "77"
+    keyed = build_parent_incident(
+        parse_inputs(
+            {
+                "api-token": "t",
+                "parent": "run",
+                "parent-key": "release-7",
+                "parent-title": "Release 7",
+                "context-labels": "false",
+                "context-summary": "false",
+            }
+        ),
+        FULL,
+    )
+    assert (keyed.title, keyed.summary, keyed.dedup_key) == ("Release 7", "", "release-7")
+    assert keyed.labels == {PARENT_LABEL: "release-7"}
+
+
+def test_default_titles_use_what_the_run_has() -> None:
+    from rootly_incident_action.incident import default_parent_title
+
+    assert default_parent_title(FULL) == "Workflow 'Deploy' run #12 failed in acme/shop on main"
+    no_number = replace(FULL, run_number="", workflow="", ref_name="")
+    assert default_parent_title(no_number) == "A workflow run #77 failed in acme/shop"
+    assert default_parent_title(RunContext()) == FALLBACK_TITLE
+    assert (
+        default_title(replace(FULL, workflow="", ref_name="")) == "A workflow failed in acme/shop"
+    )
+
+
+def test_every_input_fills_its_create_attribute() -> None:
+    inputs = parse_inputs(
+        {
+            "api-token": "t",
+            "title": "T",
+            "summary": "S",
+            "severity": "sev-id",
+            "services": "s1, s2",
+            "environments": "e1",
+            "functionalities": "f1",
+            "teams": "g1",
+            "incident-types": "i1",
+            "causes": "c1",
+            "private": "true",
+            "test-incident": "true",
+            "notify-emails": "a@x.test",
+            "alert-ids": "al1",
+            "labels": "k=v",
+            "slack-channel-name": "inc-x",
+            "started-at": "2026-11-28T09:00:00Z",
+            "parent-incident-id": "parent-slug",
+            "context-labels": "false",
+            "context-summary": "false",
+            "dedup-key": "key-1",
+        }
+    )
+    draft = build_incident(inputs, FULL)
+    assert draft.attributes() == {
+        "title": "T",
+        "summary": "S",
+        "kind": "test",
+        "private": True,
+        "severity_id": "sev-id",
+        "incident_type_ids": ["i1"],
+        "service_ids": ["s1", "s2"],
+        "functionality_ids": ["f1"],
+        "environment_ids": ["e1"],
+        "group_ids": ["g1"],
+        "cause_ids": ["c1"],
+        "parent_incident_id": "parent-slug",
+        "notify_emails": ["a@x.test"],
+        "alert_ids": ["al1"],
+        "labels": {"k": "v", "rootly_action_dedup_key": "key-1"},
+        "slack_channel_name": "inc-x",
+        "started_at": "2026-11-28T09:00:00Z",
+    }
+    assert describe_references(draft) == (
+        "severity=sev-id; incident-types=i1; services=s1, s2; functionalities=f1; "
+        "environments=e1; teams=g1; causes=c1; parent-incident-id=parent-slug; alert-ids=al1"
+    )
+
+
+def test_a_repeat_note_names_the_job_run_attempt_and_link() -> None:
+    from rootly_incident_action.incident import repeat_note
+
+    assert repeat_note(FULL) == (
+        "Failed again in job 'ship' of workflow 'Deploy', run 77 attempt 2: "
+        "https://git.acme.test/acme/shop/actions/runs/77/attempts/2"
+    )
+    assert (
+        repeat_note(RunContext(workflow="W", run_id="1"))
+        == "Failed again in a job of workflow 'W', run 1"
+    )
+
+
+def test_without_dedup_there_is_no_key_and_outside_a_run_no_default_key() -> None:
+    off = build_incident(parse_inputs({"api-token": "t", "deduplicate": "false"}), FULL)
+    assert off.dedup_key is None
+    assert "rootly_action_dedup_key" not in off.labels
+    local = build_incident(parse_inputs({"api-token": "t"}), RunContext())
+    assert local.dedup_key is None

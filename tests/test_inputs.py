@@ -54,3 +54,123 @@ def test_fail_on_error_is_read_even_when_other_inputs_are_bad() -> None:
     assert read_fail_on_error({"fail-on-error": "false", "dry-run": "bad"}) is False
     assert read_fail_on_error({"fail-on-error": "nonsense"}) is True
     assert read_fail_on_error({}) is True
+
+
+def test_every_input_is_read_into_its_field() -> None:
+    from rootly_incident_action.inputs import ActionInputs, Secret
+
+    inputs = parse_inputs(
+        {
+            "api-token": "tok",
+            "api-url": "https://rootly.acme.test/v1/",
+            "title": " T ",
+            "summary": "S",
+            "severity": "SEV1",
+            "incident-types": "i",
+            "services": "a, b",
+            "functionalities": "f",
+            "environments": "e",
+            "teams": "t",
+            "causes": "c",
+            "form-fields": "Region: eu-west",
+            "private": "true",
+            "notify-emails": "x@acme.test",
+            "labels": "k=v",
+            "test-incident": "TRUE",
+            "parent": "run",
+            "parent-key": "pk",
+            "parent-title": "PT",
+            "parent-summary": "PS",
+            "parent-severity": "SEV2",
+            "alert-ids": "a1, a2",
+            "slack-channel-name": "inc",
+            "started-at": "2026-11-28T10:00:00+01:00",
+            "deduplicate": "false",
+            "dedup-key": "dk",
+            "dedup-window-hours": "24",
+            "context-labels": "false",
+            "context-summary": "false",
+            "timeout-seconds": "5",
+            "deadline-seconds": "60",
+            "dry-run": "true",
+            "fail-on-error": "false",
+        }
+    )
+    assert inputs == ActionInputs(
+        api_token=Secret("tok"),
+        api_url="https://rootly.acme.test",
+        title="T",
+        summary="S",
+        severity="SEV1",
+        references={
+            "incident-types": ("i",),
+            "services": ("a", "b"),
+            "functionalities": ("f",),
+            "environments": ("e",),
+            "teams": ("t",),
+            "causes": ("c",),
+        },
+        private=True,
+        notify_emails=("x@acme.test",),
+        labels={"k": "v"},
+        test_incident=True,
+        parent_incident=None,
+        parent_mode="run",
+        parent_key="pk",
+        parent_title="PT",
+        parent_summary="PS",
+        parent_severity="SEV2",
+        deduplicate=False,
+        dedup_key="dk",
+        dedup_window_hours=24.0,
+        alert_ids=("a1", "a2"),
+        slack_channel_name="inc",
+        timestamps={"started-at": "2026-11-28T09:00:00Z"},
+        form_fields={"Region": "eu-west"},
+        context_labels=False,
+        context_summary=False,
+        timeout_seconds=5.0,
+        deadline_seconds=60.0,
+        dry_run=True,
+        fail_on_error=False,
+    )
+    assert repr(inputs.api_token) == "Secret('***')"
+    assert inputs.api_token != Secret("other") and hash(inputs.api_token) == hash(Secret("tok"))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("dedup-window-hours", "0", "expected a number of hours above 0 and at most 2160"),
+        ("dedup-window-hours", "x", "expected a number of hours, such as 168"),
+        ("timeout-seconds", "601", "expected a number of seconds above 0 and at most 600"),
+        ("deadline-seconds", "3601", "expected a number of seconds above 0 and at most 3600"),
+        ("deadline-seconds", "soon", "expected a number of seconds, such as 120"),
+        ("parent", "pipeline", "expected 'run' (one parent incident per workflow run) or nothing"),
+        ("notify-emails", "oncall", "'oncall' is not an email address"),
+        ("alert-ids", ",".join(str(n) for n in range(101)), "101 entries; at most 100 are taken"),
+        ("severity", "SEV1, SEV2", "an incident has one severity"),
+    ],
+)
+def test_each_bad_value_is_named_with_what_would_be_valid(name: str, value: str, said: str) -> None:
+    with pytest.raises(InvalidInputs) as caught:
+        parse_inputs({"api-token": "tok", name: value})
+    assert (
+        caught.value.message
+        == f"input '{name}': {value[:119] + '…' if len(value) > 120 else value!r} is not valid; {said}"
+        or (caught.value.problems[0].name == name and said in caught.value.message)
+    )
+    assert caught.value.problems[0].name == name
+    assert said in caught.value.message
+
+
+def test_the_token_is_required_and_both_parents_cannot_be_given() -> None:
+    with pytest.raises(InvalidInputs) as caught:
+        parse_inputs({"api-token": "", "parent": "run", "parent-incident-id": "inc-1"})
+    assert caught.value.message == (
+        "2 inputs are not valid:\n"
+        "- input 'api-token': '' is not valid; it is required: pass a Rootly API token, "
+        "e.g. ${{ secrets.ROOTLY_API_TOKEN }}\n"
+        "- input 'parent-incident-id': 'inc-1' is not valid; choose one: 'parent: run' "
+        "finds or creates the parent itself"
+    )
