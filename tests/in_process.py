@@ -35,7 +35,7 @@ def catalog_transport(
         entries = filtered(catalog.entries[kind], query, behaviour)
         document: dict[str, Any] = paged(request.url.path, query, [e.resource() for e in entries])
         if kind == "form_fields":
-            included = []
+            included: list[dict[str, Any]] = []
             for resource in document["data"]:
                 options = catalog.options_of(resource["id"])
                 resource["relationships"] = {

@@ -155,11 +155,6 @@ def test_every_input_is_read_into_its_field() -> None:
 def test_each_bad_value_is_named_with_what_would_be_valid(name: str, value: str, said: str) -> None:
     with pytest.raises(InvalidInputs) as caught:
         parse_inputs({"api-token": "tok", name: value})
-    assert (
-        caught.value.message
-        == f"input '{name}': {value[:119] + '…' if len(value) > 120 else value!r} is not valid; {said}"
-        or (caught.value.problems[0].name == name and said in caught.value.message)
-    )
     assert caught.value.problems[0].name == name
     assert said in caught.value.message
 

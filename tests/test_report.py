@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fakes import RecordingRunner, incident
 from rootly_incident_action.context import PullRequest, RunContext
 from rootly_incident_action.declare import Declared
@@ -42,10 +44,11 @@ def draft(**changes: object) -> IncidentDraft:
     return IncidentDraft(**{**base, **changes})  # type: ignore[arg-type]
 
 
-def made(**attributes: object) -> Declared:
+def made(**attributes: Any) -> Declared:
     return Declared(
         incident(
             7,
+            None,
             **{
                 "slack_channel_name": "inc-7",
                 "slack_channel_url": "https://slack.test/C7",

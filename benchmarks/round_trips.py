@@ -1,6 +1,6 @@
 """Requests and round trips to the create, and wall time, at a latency per answer.
 
-    .venv/bin/python benchmarks/requests.py [--runs 5] [--latency-ms 50] [--before REV]
+    .venv/bin/python benchmarks/round_trips.py [--runs 5] [--latency-ms 50] [--before REV]
 
 Runs the whole process (entrypoint.py, as the runner starts it) against the Rootly
 stand-in, which adds the latency to every answer, for each scenario, and prints one
