@@ -6,7 +6,8 @@ Prints the median wall time of a dry run of the whole action process (the token 
 every input set as the runner sets them; nothing sent), next to `python -c pass` and
 `python -c "import httpx, pydantic"` measured in the same run; the dry run's peak
 memory; and, when podman can see the image, the size the project's layers add to
-the base image.
+the base image; and the time from starting the process to the first request Rootly
+receives (against the local stand-in).
 """
 
 from __future__ import annotations
@@ -50,6 +51,30 @@ def timed(command: list[str], environ: dict[str, str], runs: int) -> tuple[float
     return statistics.median(times), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
+def to_first_request(environ: dict[str, str], command: list[str], runs: int) -> float:
+    """Median seconds from starting the process to Rootly receiving its first request
+    (a run with every reference an ID: its first request is the duplicate search)."""
+    from rootly_standin import RootlyStandIn
+
+    waits = []
+    with RootlyStandIn(check_responses=False) as rootly:
+        given = {
+            **environ,
+            "INPUT_DRY-RUN": "false",
+            "INPUT_API-TOKEN": rootly.token,
+            "INPUT_API-URL": rootly.url,
+            "INPUT_SEVERITY": "",
+            "INPUT_SERVICES": "",
+        }
+        for number in range(runs):
+            given["GITHUB_RUN_ID"] = str(4000 + number)
+            before = len(rootly.requests)
+            started = time.monotonic()
+            subprocess.run(command, env=given, capture_output=True, check=True)
+            waits.append(rootly.requests[before].arrived - started)
+    return statistics.median(waits)
+
+
 def image_size(image: str) -> int | None:
     podman = ROOT / "scripts" / "podman"
     try:
@@ -89,6 +114,8 @@ def main() -> None:
             median, peak = timed(command, environ, args.runs)
             print(f"{label:<36} {median * 1000:>6.0f}ms")
         print(f"{'peak memory of any run above':<36} {peak / 1024:>6.1f}MB")
+        first = to_first_request(environ, [python, str(ENTRYPOINT)], args.runs)
+        print(f"{'process start to first request':<36} {first * 1000:>6.0f}ms")
     image, base = image_size(args.image), image_size(BASE_IMAGE)
     if image is None or base is None:
         print(f"image {args.image}: not found (build it with scripts/build-image)")

@@ -398,3 +398,37 @@ def test_dry_run_prints_the_request_and_sends_nothing(
     assert f'"service_ids": [\n        "{PAYMENTS}"\n      ]' in run.stdout
     assert "dry run" in run.summary
     assert run.outputs == {}
+
+
+def test_a_retry_after_given_as_a_date_is_waited_out(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    import email.utils
+
+    rootly.add_fault(
+        "GET",
+        "/v1/incidents",
+        status=429,
+        body={"error": "Rate limit exceeded. Try again later."},
+        headers={"Retry-After": email.utils.formatdate(time.time() + 1, usegmt=True)},
+    )
+
+    run = action.run({"title": "x"})
+
+    assert run.exit_code == 0, run.stdout
+    assert len(rootly.requests_to("GET", "/v1/incidents")) == 3  # 429, search, check
+
+
+def test_a_token_that_may_not_read_incidents_is_told_how_to_go_on(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    rootly.add_fault("GET", "/v1/incidents", status=403, times=5)
+
+    run = action.run({"title": "x"})
+
+    assert run.exit_code == 1
+    assert run.error.title == "Rootly denied the request"
+    assert "searching for an open incident with the same dedup key" in run.error.message
+    assert "set 'deduplicate: false'" in run.error.message
+    assert "Nothing was created in Rootly." in run.error.message
+    assert rootly.incidents == []
