@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import dedup
 from .errors import ActionError
@@ -30,8 +30,10 @@ from .incident import IncidentDraft
 from .ledger import Ledger, SentCreate, describe_incident
 from .plan import Plan
 from .rootly import errors
-from .rootly.models import Incident
 from .store import IncidentStore
+
+if TYPE_CHECKING:
+    from .rootly.models import Incident
 from .wording import Phase, title_of
 
 __all__ = [

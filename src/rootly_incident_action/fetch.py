@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .kinds import KINDS
 from .lookups import Lookup
 from .matching import CatalogEntry
 from .rootly import requests as api
-from .rootly.client import RootlyClient
-from .rootly.models import ListPage, Resource
+
+if TYPE_CHECKING:
+    from .rootly.client import RootlyClient
+    from .rootly.models import ListPage, Resource
 
 __all__ = ["MAX_LOOKUP_PAGES", "entries_of", "fetch", "query_groups"]
 

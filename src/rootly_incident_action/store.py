@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .rootly import errors
 from .rootly import requests as api
-from .rootly.client import RootlyClient
-from .rootly.models import Incident, read_incidents
+
+if TYPE_CHECKING:
+    from .rootly.client import RootlyClient
+    from .rootly.models import Incident
 
 __all__ = ["MAX_SEARCH_PAGES", "SEARCHED_KINDS", "IncidentStore", "RootlyStore", "Search"]
 
@@ -103,6 +105,8 @@ class RootlyStore:
         return self._search
 
     def _read_recent(self) -> Search:
+        from .rootly.models import read_incidents
+
         request = api.list_incidents(self._since, SEARCHED_KINDS)
         incidents: list[Incident] = []
         unreadable = 0

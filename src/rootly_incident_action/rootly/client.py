@@ -14,15 +14,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from . import errors
-from .models import Incident, ListPage
 from .requests import ApiRequest, headers
-from .responses import decode_json, error_for_status, incident_from, page_from
 from .retry import RetryPolicy, rate_limit_header
+
+if TYPE_CHECKING:
+    from .models import Incident, ListPage
 
 __all__ = ["RootlyClient"]
 
@@ -105,6 +106,8 @@ class RootlyClient:
 
     def incident(self, request: ApiRequest) -> Incident:
         """Send a request whose answer is one incident, and read it."""
+        from .responses import decode_json, incident_from
+
         response = self.send(request)
         return incident_from(
             request.method, request.path, response.status_code, decode_json(response.content)
@@ -112,6 +115,8 @@ class RootlyClient:
 
     def page(self, request: ApiRequest) -> ListPage:
         """Send a request for one page of a list, and read it."""
+        from .responses import decode_json, page_from
+
         response = self.send(request)
         return page_from(
             request.method, request.path, response.status_code, decode_json(response.content)
@@ -204,6 +209,8 @@ class RootlyClient:
     def _error_for(
         self, request: ApiRequest, response: httpx.Response | None
     ) -> errors.RootlyError:
+        from .responses import decode_json, error_for_status
+
         assert response is not None  # a failure without an answer is raised as it is
         method, path, status = request.method, request.path, response.status_code
         document = decode_json(response.content)
