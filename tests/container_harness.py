@@ -73,6 +73,15 @@ class ContainerHarness(ActionHarness):
     def start(
         self, environ: dict[str, str], workdir: Path, timeout: float
     ) -> subprocess.CompletedProcess[str]:
+        command, env = self.command_for(environ, workdir)
+        return subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=timeout + 60, check=False
+        )
+
+    def command_for(
+        self, environ: dict[str, str], workdir: Path, name: str | None = None
+    ) -> tuple[list[str], dict[str, str]]:
+        """The engine's command line and environment that run the image as the runner does."""
         (workdir / "home").mkdir(exist_ok=True)
         rewritten = {
             name: _container_path(value, workdir)
@@ -80,22 +89,17 @@ class ContainerHarness(ActionHarness):
             if name not in ("PATH", "LANG", "HOME")
         }
         command = [container_engine(), "run", "--rm", "--network", "host"]
+        if name:
+            command += ["--name", name]
         command += ["--workdir", "/github/workspace", "-e", "HOME=/github/home"]
         for folder, target in MOUNTS.items():
             command += ["-v", f"{workdir / folder}:{target}"]
-        for name in sorted(rewritten):
+        for variable in sorted(rewritten):
             # `-e NAME` passes the value from podman's environment, as the runner does:
             # values never appear on a command line.
-            command += ["-e", name]
+            command += ["-e", variable]
         command.append(self.image)
-        return subprocess.run(
-            command,
-            env={**os.environ, **rewritten},
-            capture_output=True,
-            text=True,
-            timeout=timeout + 60,
-            check=False,
-        )
+        return command, {**os.environ, **rewritten}
 
 
 def _container_path(value: str, workdir: Path) -> str:

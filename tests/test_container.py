@@ -9,13 +9,15 @@ from __future__ import annotations
 import ast
 import os
 import subprocess
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import trustme
 
-from action_harness import ROOT
+from action_harness import ROOT, github_environment, input_variables
 from container_harness import (
     ContainerHarness,
     build_image,
@@ -177,3 +179,32 @@ def _base_image_of(image: str) -> str:
         text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
         return text.split("ARG BASE_IMAGE=", 1)[1].split()[0]
     return os.environ.get("BASE_IMAGE", "docker.io/library/python:3.12-slim")
+
+
+def test_the_image_stops_within_two_seconds_when_the_workflow_is_cancelled(
+    tmp_path: Path, rootly: RootlyStandIn, action_image: str
+) -> None:
+    # In the container the action is process 1, which ignores SIGTERM unless it handles it.
+    rootly.add_fault("POST", "/v1/incidents", status=None, delay=20)
+    container = ContainerHarness(tmp_path, rootly, action_image)
+    workdir = tmp_path / "cancelled"
+    (workdir / "workspace").mkdir(parents=True)
+    environ = {**github_environment(workdir, None), **input_variables(rootly, {"title": "x"})}
+    name = f"rootly-cancel-{uuid.uuid4().hex[:8]}"
+    command, env = container.command_for(environ, workdir, name=name)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not rootly.requests_to("POST", "/v1/incidents") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    subprocess.run(
+        [container_engine(), "kill", "--signal", "TERM", name], capture_output=True, check=True
+    )
+    stdout, _ = process.communicate(timeout=30)
+    took = time.monotonic() - started
+
+    assert took < 2, f"{took:.1f} s"
+    assert "::error title=Cancelled::" in stdout
+    assert "may have made that incident" in stdout
