@@ -152,6 +152,7 @@ def test_defaults_link_the_incident_to_the_run_commit_and_pull_request(
         "github_run_attempt": "2",
         "github_sha": SHA,
         "github_ref": "refs/pull/42/merge",
+        "github_event": "pull_request",
     }
     assert run_url in run.summary
     assert f"{SERVER_URL}/acme/shop/pull/42" in run.summary

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-__all__ = ["DEFAULT_SERVER_URL", "PullRequest", "RunContext", "read_run_context"]
+__all__ = ["DEFAULT_SERVER_URL", "PullRequest", "RunContext", "Watcher", "read_run_context"]
 
 DEFAULT_SERVER_URL = "https://github.com"
 
@@ -18,6 +19,16 @@ class PullRequest:
 
     number: int
     title: str = ""
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """The run that reacted to another run's failure (`on: workflow_run`) and declares it."""
+
+    run_id: str
+    run_attempt: str
+    workflow: str
+    run_url: str
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,12 @@ class RunContext:
     actor: str = ""
     event_name: str = ""
     pull_request: PullRequest | None = None
+    # On `workflow_run`: the event that started the failed run, its display title, its
+    # link (pinned to its attempt), and the watcher that declares it.
+    started_by: str = ""
+    display_title: str = ""
+    failed_run_url: str = ""
+    watcher: Watcher | None = None
 
     @property
     def repository_url(self) -> str:
@@ -58,6 +75,8 @@ class RunContext:
     @property
     def run_url(self) -> str:
         """The run's page, pinned to this attempt so a re-run does not hide the failure."""
+        if self.failed_run_url:
+            return self.failed_run_url
         if not (self.repository and self.run_id):
             return ""
         url = f"{self.repository_url}/actions/runs/{self.run_id}"
@@ -77,12 +96,19 @@ class RunContext:
 
 
 def read_run_context(environ: Mapping[str, str]) -> RunContext:
-    """Build the context from the runner's variables; anything missing stays empty."""
+    """Build the context from the runner's variables and the event; missing stays empty.
+
+    On `workflow_run` the context is the watched run that failed, not the watcher: its
+    link (pinned to its attempt), workflow, commit, branch, actor and pull requests; the
+    watcher's own run is kept apart to be linked as "declared by". On `pull_request`
+    the commit is the pull request's head, not the merge commit GitHub tests.
+    """
 
     def env(name: str) -> str:
         return environ.get(name, "").strip()
 
-    return RunContext(
+    event = _event(env("GITHUB_EVENT_PATH"))
+    context = RunContext(
         server_url=(env("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/"),
         repository=env("GITHUB_REPOSITORY"),
         sha=env("GITHUB_SHA"),
@@ -95,20 +121,72 @@ def read_run_context(environ: Mapping[str, str]) -> RunContext:
         run_attempt=env("GITHUB_RUN_ATTEMPT"),
         actor=env("GITHUB_ACTOR"),
         event_name=env("GITHUB_EVENT_NAME"),
-        pull_request=_pull_request(env("GITHUB_EVENT_PATH")),
+        pull_request=_pull_request(event),
+    )
+    watched = event.get("workflow_run")
+    if context.event_name == "workflow_run" and isinstance(watched, dict):
+        return _the_watched_run(context, watched)
+    head = _text(_field(event, "pull_request", "head"), "sha")
+    if context.event_name.startswith("pull_request") and head:
+        return replace(context, sha=head)
+    return context
+
+
+def _event(event_path: str) -> dict[str, Any]:
+    """The event payload; empty when there is none or it cannot be read (a missing file
+    costs only the links it would have given, never the incident)."""
+    if not event_path:
+        return {}
+    try:
+        event = json.loads(Path(event_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return event if isinstance(event, dict) else {}
+
+
+def _field(mapping: Any, *keys: str) -> Any:
+    for key in keys:
+        mapping = mapping.get(key) if isinstance(mapping, dict) else None
+    return mapping
+
+
+def _text(mapping: Any, key: str) -> str:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""  # payload fields are untrusted: only text and numbers are taken
+    return str(value).strip()
+
+
+def _the_watched_run(watcher: RunContext, run: dict[str, Any]) -> RunContext:
+    attempt = _text(run, "run_attempt")
+    html_url = _text(run, "html_url")
+    pulls = run.get("pull_requests")
+    first = pulls[0] if isinstance(pulls, list) and pulls and isinstance(pulls[0], dict) else {}
+    number = first.get("number") if isinstance(first, dict) else None
+    branch = _text(run, "head_branch")
+    return replace(
+        watcher,
+        sha=_text(run, "head_sha") or watcher.sha,
+        ref=f"refs/heads/{branch}" if branch else watcher.ref,
+        ref_name=branch or watcher.ref_name,
+        workflow=_text(run, "name") or watcher.workflow,
+        job="",
+        run_id=_text(run, "id") or watcher.run_id,
+        run_number=_text(run, "run_number"),
+        run_attempt=attempt,
+        actor=_text(_field(run, "triggering_actor"), "login")
+        or _text(_field(run, "actor"), "login"),
+        pull_request=PullRequest(number) if isinstance(number, int) else None,
+        started_by=_text(run, "event"),
+        display_title=_text(run, "display_title"),
+        failed_run_url=f"{html_url}/attempts/{attempt}" if html_url and attempt else html_url,
+        watcher=Watcher(watcher.run_id, watcher.run_attempt, watcher.workflow, watcher.run_url),
     )
 
 
-def _pull_request(event_path: str) -> PullRequest | None:
-    """The pull request of a pull_request(_target) event; None for other events or no file."""
-    if not event_path:
-        return None
-    try:
-        event = json.loads(Path(event_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        # A missing or unreadable event file costs us only the PR link, never the incident.
-        return None
-    pull = event.get("pull_request") if isinstance(event, dict) else None
+def _pull_request(event: dict[str, Any]) -> PullRequest | None:
+    """The pull request of a pull_request(_target) event; None for other events."""
+    pull = event.get("pull_request")
     if not isinstance(pull, dict):
         return None
     number, title = pull.get("number"), pull.get("title")

@@ -7,6 +7,7 @@ from typing import Any
 
 from .context import RunContext
 from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
+from .escape import markdown
 from .form_fields import FormValue
 from .inputs import ActionInputs
 from .kinds import KINDS_BY_INPUT, LIST_INPUTS
@@ -33,6 +34,8 @@ CONTEXT_LABEL_KEYS = (
     "github_run_attempt",
     "github_sha",
     "github_ref",
+    "github_event",
+    "github_watcher_run_id",
 )
 
 FALLBACK_TITLE = "Incident declared from CI"
@@ -235,7 +238,16 @@ def context_block(context: RunContext, *, with_job: bool = True) -> str:
     attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
     add("Run", _link(f"#{context.run_id}", context.run_url) + attempt)
     add("Actor", context.actor)
-    add("Event", context.event_name)
+    event = context.event_name
+    if context.started_by:
+        event = f"{context.started_by} (seen through {context.event_name})"
+    add("Event", event)
+    add("Display title", markdown(context.display_title) if context.display_title else "")
+    if context.watcher is not None:
+        watcher = context.watcher
+        name = f"workflow '{watcher.workflow}' " if watcher.workflow else ""
+        attempt = f" (attempt {watcher.run_attempt})" if watcher.run_attempt else ""
+        add("Declared by", name + _link(f"run #{watcher.run_id}", watcher.run_url) + attempt)
     if context.pull_request:
         pull = context.pull_request
         text = f"#{pull.number}" + (f" {pull.title}" if pull.title else "")
@@ -252,6 +264,8 @@ def context_labels(context: RunContext) -> dict[str, str]:
         context.run_attempt,
         context.sha,
         context.ref,
+        context.event_name,
+        context.watcher.run_id if context.watcher else "",
     )
     return {key: value for key, value in zip(CONTEXT_LABEL_KEYS, values, strict=True) if value}
 

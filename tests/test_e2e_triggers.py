@@ -1,0 +1,129 @@
+"""Failed-deploy triggers: a workflow that reacts to another run's failure links what
+failed, not itself. Payloads are @octokit/webhooks-examples' (npm), kept in tests/events/,
+with the conclusion set to failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from action_harness import SERVER_URL, ActionHarness
+from rootly_standin import RootlyStandIn
+
+EVENTS = Path(__file__).resolve().parent / "events"
+WATCHER = {
+    "GITHUB_EVENT_NAME": "workflow_run",
+    "GITHUB_WORKFLOW": "Declare incidents",
+    "GITHUB_JOB": "declare",
+    "GITHUB_RUN_ID": "555",
+    "GITHUB_RUN_ATTEMPT": "1",
+    "GITHUB_SHA": "f" * 40,  # the default branch's head: not what failed
+    "GITHUB_REF": "refs/heads/main",
+    "GITHUB_REF_NAME": "main",
+}
+
+
+def event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def failed_deploy() -> dict[str, Any]:
+    payload = event("workflow_run.completed")
+    run = payload["workflow_run"]
+    run.update(
+        conclusion="failure",
+        name="Deploy",
+        run_attempt=2,
+        display_title="Ship | 1.4.2\\n::warning::x",
+    )
+    return payload
+
+
+def created(rootly: RootlyStandIn) -> dict[str, Any]:
+    attributes: dict[str, Any] = rootly.requests_to("POST", "/v1/incidents")[-1].body["data"][
+        "attributes"
+    ]
+    return attributes
+
+
+def test_a_watcher_links_the_failed_run_not_itself(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    payload = failed_deploy()
+    run = payload["workflow_run"]
+
+    declared = action.run(env=WATCHER, event=payload)
+
+    assert declared.exit_code == 0, declared.stdout
+    attributes = created(rootly)
+    branch, sha = run["head_branch"], run["head_sha"]
+    assert attributes["title"] == f"Workflow 'Deploy' failed in acme/shop on {branch}"
+    summary = attributes["summary"]
+    assert f"- Run: [#{run['id']}]({run['html_url']}/attempts/2) (attempt 2)" in summary
+    assert f"/commit/{sha})" in summary
+    assert f"- Event: {run['event']} (seen through workflow_run)" in summary
+    watcher_url = f"{SERVER_URL}/acme/shop/actions/runs/555/attempts/1"
+    assert (
+        f"- Declared by: workflow 'Declare incidents' [run #555]({watcher_url}) (attempt 1)"
+        in summary
+    )
+    assert "Ship \\| 1.4.2" in summary  # the display title is escaped text
+    labels = attributes["labels"]
+    assert labels["github_run_id"] == str(run["id"])
+    assert labels["github_sha"] == sha
+    assert labels["github_workflow"] == "Deploy"
+    assert labels["github_event"] == "workflow_run"
+    assert labels["github_watcher_run_id"] == "555"
+    number = run["pull_requests"][0]["number"]
+    assert f"/pull/{number})" in summary
+    assert f"{run['html_url']}/attempts/2" in declared.summary
+
+
+def test_a_rerun_of_the_watcher_or_of_the_deploy_joins_the_same_incident(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    first = action.run(env=WATCHER, event=failed_deploy())
+    watcher_rerun = action.run(env={**WATCHER, "GITHUB_RUN_ATTEMPT": "2"}, event=failed_deploy())
+    deploy_again = failed_deploy()
+    deploy_again["workflow_run"]["run_attempt"] = 3  # the deploy re-run fails again
+    next_watcher = action.run(env={**WATCHER, "GITHUB_RUN_ID": "556"}, event=deploy_again)
+
+    assert first.outputs["created"] == "true"
+    assert watcher_rerun.outputs["created"] == "false"
+    assert next_watcher.outputs["created"] == "false"
+    assert (
+        watcher_rerun.outputs["incident-id"]
+        == next_watcher.outputs["incident-id"]
+        == first.outputs["incident-id"]
+    )
+    assert len(rootly.incidents) == 1
+
+
+def test_a_pull_request_links_its_head_commit_not_the_merge_commit(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    payload = event("pull_request.opened")
+    head = payload["pull_request"]["head"]["sha"]
+
+    run = action.run(
+        env={"GITHUB_EVENT_NAME": "pull_request", "GITHUB_SHA": "e" * 40}, event=payload
+    )
+
+    assert run.exit_code == 0, run.stdout
+    attributes = created(rootly)
+    assert attributes["labels"]["github_sha"] == head
+    assert f"/commit/{head})" in attributes["summary"]
+    assert f"/pull/{payload['pull_request']['number']})" in attributes["summary"]
+
+
+def test_a_private_incident_shows_nothing_from_the_payload(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"private": "true"}, env=WATCHER, event=failed_deploy())
+
+    assert run.exit_code == 0, run.stdout
+    for shown in (run.summary, run.stdout):
+        assert "Ship" not in shown
+        assert "Deploy" not in shown
