@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from action_harness import SERVER_URL, ActionHarness
-from rootly_standin import RootlyStandIn
+from rootly_standin import RootlyStandIn, stable_id
 
 EVENTS = Path(__file__).resolve().parent / "events"
 WATCHER = {
@@ -127,3 +127,107 @@ def test_a_private_incident_shows_nothing_from_the_payload(
     for shown in (run.summary, run.stdout):
         assert "Ship" not in shown
         assert "Deploy" not in shown
+
+
+DEPLOYER = {
+    "GITHUB_EVENT_NAME": "deployment_status",
+    "GITHUB_WORKFLOW": "Deployment watch",
+    "GITHUB_RUN_ID": "777",
+    "GITHUB_SHA": "f" * 40,
+}
+
+
+def failed_deployment(
+    environment: str = "production", description: str = "Health check failed"
+) -> dict[str, Any]:
+    payload = event("deployment_status.created")
+    payload["deployment_status"].update(
+        state="failure", environment=environment, description=description
+    )
+    payload["deployment"]["environment"] = environment
+    return payload
+
+
+def test_a_failed_deployment_links_its_environment_commit_and_status(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    payload = failed_deployment()
+    deployment, status = payload["deployment"], payload["deployment_status"]
+
+    run = action.run(env=DEPLOYER, event=payload)
+
+    assert run.exit_code == 0, run.stdout
+    attributes = created(rootly)
+    assert (
+        attributes["title"] == f"Deployment to production failed in acme/shop ({deployment['ref']})"
+    )
+    # "production" is the slug of the stand-in's Production environment.
+    assert attributes["environment_ids"] == [stable_id("environments", "production")]
+    summary = attributes["summary"]
+    assert f"- Deployment: #{deployment['id']} to production (failure)" in summary
+    assert f"- Deployment target: [target]({status['target_url']})" in summary
+    assert f"- Deployment log: [log]({status['log_url']})" in summary
+    assert "- Deployment status: Health check failed" in summary
+    assert f"/commit/{deployment['sha']})" in summary
+    assert attributes["labels"]["github_sha"] == deployment["sha"]
+    assert attributes["labels"]["github_event"] == "deployment_status"
+    assert run.annotations("warning") == []
+
+
+def test_every_status_of_one_deployment_joins_one_incident(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    first = action.run(env=DEPLOYER, event=failed_deployment())
+    error = failed_deployment(description="Timed out")
+    error["deployment_status"]["state"] = "error"
+    second = action.run(env={**DEPLOYER, "GITHUB_RUN_ID": "778"}, event=error)
+
+    assert second.outputs["created"] == "false"
+    assert second.outputs["incident-id"] == first.outputs["incident-id"]
+    assert len(rootly.incidents) == 1
+
+
+def test_an_environment_rootly_does_not_know_is_a_warning_not_an_error(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run(env=DEPLOYER, event=failed_deployment("github-pages"))
+
+    assert run.exit_code == 0, run.stdout
+    assert "environment_ids" not in created(rootly)
+    warning = run.annotations("warning")[0]
+    assert warning.title == "Deployment environment not found"
+    assert "'github-pages' matches no environment" in warning.message
+    assert "environment-from-deployment: false" in warning.message
+
+
+def test_the_deployment_environment_can_be_left_out_or_overridden(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    action.run({"environment-from-deployment": "false"}, env=DEPLOYER, event=failed_deployment())
+    action.run(
+        {"environments": "Staging", "dedup-key": "other"}, env=DEPLOYER, event=failed_deployment()
+    )
+
+    creates = rootly.requests_to("POST", "/v1/incidents")
+    assert "environment_ids" not in creates[0].body["data"]["attributes"]
+    assert creates[1].body["data"]["attributes"]["environment_ids"] == [
+        stable_id("environments", "staging")
+    ]
+
+
+def test_a_release_event_links_the_release(action: ActionHarness, rootly: RootlyStandIn) -> None:
+    payload = event("release.published")
+    release = payload["release"]
+
+    run = action.run(env={"GITHUB_EVENT_NAME": "release"}, event=payload)
+    again = action.run(
+        env={"GITHUB_EVENT_NAME": "release", "GITHUB_RUN_ATTEMPT": "2"}, event=payload
+    )
+
+    assert run.exit_code == 0, run.stdout
+    attributes = created(rootly)
+    assert f"- Release: [{release['tag_name']}]({release['html_url']})" in attributes["summary"]
+    assert "- Event: release" in attributes["summary"]
+    assert attributes["labels"]["github_event"] == "release"
+    assert attributes["title"] == "Workflow 'Deploy' failed in acme/shop on main"
+    assert again.outputs["created"] == "false"  # a re-run of the release workflow reuses it

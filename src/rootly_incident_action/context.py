@@ -8,7 +8,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_SERVER_URL", "PullRequest", "RunContext", "Watcher", "read_run_context"]
+__all__ = [
+    "DEFAULT_SERVER_URL",
+    "Deployment",
+    "PullRequest",
+    "Release",
+    "RunContext",
+    "Watcher",
+    "read_run_context",
+]
 
 DEFAULT_SERVER_URL = "https://github.com"
 
@@ -29,6 +37,27 @@ class Watcher:
     run_attempt: str
     workflow: str
     run_url: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The deployment whose status says it failed (`on: deployment_status`)."""
+
+    id: str
+    environment: str
+    state: str = ""
+    creator: str = ""
+    target_url: str = ""
+    log_url: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """The release a `release` event is about."""
+
+    tag: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +83,8 @@ class RunContext:
     display_title: str = ""
     failed_run_url: str = ""
     watcher: Watcher | None = None
+    deployment: Deployment | None = None
+    release: Release | None = None
 
     @property
     def repository_url(self) -> str:
@@ -126,10 +157,36 @@ def read_run_context(environ: Mapping[str, str]) -> RunContext:
     watched = event.get("workflow_run")
     if context.event_name == "workflow_run" and isinstance(watched, dict):
         return _the_watched_run(context, watched)
+    deployment = event.get("deployment")
+    if context.event_name == "deployment_status" and isinstance(deployment, dict):
+        return _the_deployment(context, deployment, event.get("deployment_status"))
     head = _text(_field(event, "pull_request", "head"), "sha")
     if context.event_name.startswith("pull_request") and head:
         return replace(context, sha=head)
+    tag = _text(event.get("release"), "tag_name")
+    if context.event_name == "release" and tag:
+        return replace(context, release=Release(tag, _text(event.get("release"), "html_url")))
     return context
+
+
+def _the_deployment(context: RunContext, deployment: dict[str, Any], status: Any) -> RunContext:
+    ref = _text(deployment, "ref")
+    return replace(
+        context,
+        sha=_text(deployment, "sha") or context.sha,
+        ref=ref or context.ref,
+        ref_name=ref or context.ref_name,
+        actor=_text(_field(deployment, "creator"), "login") or context.actor,
+        deployment=Deployment(
+            id=_text(deployment, "id"),
+            environment=_text(status, "environment") or _text(deployment, "environment"),
+            state=_text(status, "state"),
+            creator=_text(_field(deployment, "creator"), "login"),
+            target_url=_text(status, "target_url"),
+            log_url=_text(status, "log_url"),
+            description=_text(status, "description"),
+        ),
+    )
 
 
 def _event(event_path: str) -> dict[str, Any]:

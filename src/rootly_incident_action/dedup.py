@@ -48,7 +48,15 @@ def _digest(*parts: str) -> str:
 
 
 def default_dedup_key(context: RunContext, title: str) -> str:
-    """Same run, job and title: the same incident. Attempts share it; matrix titles differ."""
+    """Same run, job and title: the same incident. Attempts share it; matrix titles differ.
+
+    A failure seen from outside is keyed on what failed: the deployment, or the watched
+    run (so re-runs of the watcher, and of the deploy, join one incident).
+    """
+    if context.deployment is not None:
+        return _digest("deployment", context.repository, context.deployment.id)
+    if context.watcher is not None:
+        return _digest("workflow_run", context.repository, context.run_id)
     return _digest(
         "incident", context.repository, context.workflow, context.run_id, context.job, title
     )

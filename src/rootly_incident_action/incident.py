@@ -7,7 +7,7 @@ from typing import Any
 
 from .context import RunContext
 from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
-from .escape import markdown
+from .escape import markdown, safe_url
 from .form_fields import FormValue
 from .inputs import ActionInputs
 from .kinds import KINDS_BY_INPUT, LIST_INPUTS
@@ -62,6 +62,10 @@ class IncidentDraft:
     form_field_selections: tuple[dict[str, Any], ...] = ()
     # form field ID -> the name the user wrote, for messages about one field
     form_field_names: dict[str, str] = field(default_factory=dict)
+    # Inputs filled from the run, not typed by the user: a miss there is a warning.
+    soft_inputs: frozenset[str] = frozenset()
+    # What resolution had to leave out (a deployment environment Rootly does not know).
+    warnings: tuple[str, ...] = ()
     # The label that makes this incident findable again, and its value; None: no dedup.
     dedup_label: str = DEDUP_LABEL
     dedup_key: str | None = None
@@ -87,6 +91,7 @@ class IncidentDraft:
         resolved: dict[str, tuple[str, ...]],
         selections: tuple[dict[str, Any], ...],
         field_names: dict[str, str] | None = None,
+        warnings: tuple[str, ...] = (),
     ) -> IncidentDraft:
         """This draft with references replaced by the IDs they resolved to."""
         severity = resolved.get("severity", (self.severity,) if self.severity else ())
@@ -97,6 +102,7 @@ class IncidentDraft:
             references=references,
             form_field_selections=selections,
             form_field_names=field_names or {},
+            warnings=warnings,
         )
 
     def attributes(self) -> dict[str, Any]:
@@ -155,12 +161,25 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
         )
     if dedup_key:
         labels[DEDUP_LABEL] = dedup_key
+    references = {name: inputs.references_for(name) for name in LIST_INPUTS}
+    soft: frozenset[str] = frozenset()
+    deployment = context.deployment
+    if (
+        deployment is not None
+        and deployment.environment
+        and inputs.environment_from_deployment
+        and not references["environments"]
+    ):
+        # The user never typed it: a name Rootly does not know is a warning, not an error.
+        references["environments"] = (deployment.environment,)
+        soft = frozenset({"environments"})
     return IncidentDraft(
         dedup_key=dedup_key,
         title=title,
         summary=summary,
         severity=inputs.severity,
-        references={name: inputs.references_for(name) for name in LIST_INPUTS},
+        soft_inputs=soft,
+        references=references,
         private=inputs.private,
         test=inputs.test_incident,
         parent_incident=inputs.parent_incident,
@@ -217,6 +236,10 @@ def default_title(context: RunContext) -> str:
     """`Deploy failed in acme/shop on main`, with whatever parts the context has."""
     if not context.repository:
         return FALLBACK_TITLE
+    if context.deployment is not None:
+        where = f" ({context.ref_name})" if context.ref_name else ""
+        target = context.deployment.environment or "an environment"
+        return f"Deployment to {target} failed in {context.repository}{where}"
     workflow = f"Workflow {context.workflow!r}" if context.workflow else "A workflow"
     where = context.repository + (f" on {context.ref_name}" if context.ref_name else "")
     return f"{workflow} failed in {where}"
@@ -243,6 +266,18 @@ def context_block(context: RunContext, *, with_job: bool = True) -> str:
         event = f"{context.started_by} (seen through {context.event_name})"
     add("Event", event)
     add("Display title", markdown(context.display_title) if context.display_title else "")
+    deployment = context.deployment
+    if deployment is not None:
+        state = f" ({deployment.state})" if deployment.state else ""
+        add("Deployment", f"#{deployment.id} to {markdown(deployment.environment)}{state}")
+        add(
+            "Deployment target",
+            _link("target", deployment.target_url) if deployment.target_url else "",
+        )
+        add("Deployment log", _link("log", deployment.log_url) if deployment.log_url else "")
+        add("Deployment status", markdown(deployment.description) if deployment.description else "")
+    if context.release is not None:
+        add("Release", _link(markdown(context.release.tag), safe_url(context.release.url)))
     if context.watcher is not None:
         watcher = context.watcher
         name = f"workflow '{watcher.workflow}' " if watcher.workflow else ""

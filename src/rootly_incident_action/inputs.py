@@ -40,6 +40,7 @@ INPUT_DEFAULTS: dict[str, str] = {
     "services": "",
     "functionalities": "",
     "environments": "",
+    "environment-from-deployment": "true",
     "teams": "",
     "causes": "",
     "form-fields": "",
@@ -115,6 +116,7 @@ class ActionInputs:
     severity: str | None = None
     # list input name -> the names, slugs or IDs written, in order
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    environment_from_deployment: bool = True
     private: bool = False
     notify_emails: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
@@ -228,6 +230,9 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         summary=reader.optional("summary"),
         severity=severity_text,
         references={name: reader.parse(name, _reference_list, ()) for name in LIST_INPUTS},
+        environment_from_deployment=reader.parse(
+            "environment-from-deployment", parsing.parse_bool, True
+        ),
         private=reader.parse("private", parsing.parse_bool, False),
         notify_emails=reader.parse("notify-emails", _email_list, ()),
         labels=reader.parse("labels", parsing.parse_labels, {}),

@@ -210,17 +210,25 @@ def _resolve_draft(
     draft: IncidentDraft, snapshot: Snapshot, problems: list[Problem]
 ) -> IncidentDraft:
     resolved: dict[str, list[str]] = {}
+    warnings: list[str] = []
     for input_name, kind, text in _references(draft):
         outcome = _outcome(kind, text, snapshot)
         name = input_name.removeprefix(draft.input_prefix)
+        ids = resolved.setdefault(name, [])
         if isinstance(outcome, Matched):
-            ids = resolved.setdefault(name, [])
             if outcome.entry.id not in ids:  # "Checkout" and "checkout" may be one entry
                 ids.append(outcome.entry.id)
+        elif name in draft.soft_inputs:
+            warnings.append(
+                f"The deployment's environment {text!r} {explain(outcome, kind)}; the incident "
+                "is declared without an environment. Name it with 'environments', or set "
+                "'environment-from-deployment: false'."
+            )
         else:
             problems.append(Problem(input_name, text, explain(outcome, kind)))
     selections, names = _form_field_selections(draft, snapshot, problems)
-    return draft.with_ids({k: tuple(v) for k, v in resolved.items()}, selections, names)
+    ids_by_input = {k: tuple(v) for k, v in resolved.items()}
+    return draft.with_ids(ids_by_input, selections, names, tuple(warnings))
 
 
 def _form_field_selections(

@@ -168,6 +168,8 @@ def _talk(
             raise words(failure, Phase.LOOKUP) from None
         asked = plan.incident  # as written: the summary names the severity the user wrote
         plan = resolve(plan, snapshot)
+        for warning in plan.incident.warnings:
+            runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
             _report_dry_run(runner, inputs, plan)
             return 0
