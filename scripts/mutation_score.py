@@ -30,8 +30,9 @@ def main() -> int:
         found = re.match(r"\s*rootly_incident_action\.(\w+)\.\S+: (.+)$", line.strip())
         if found:
             counts[found[1]][found[2]] += 1
-    if not counts:
-        print("no results: run scripts/mutation first", file=sys.stderr)
+    measured = sum(c["killed"] + c["timeout"] + c["survived"] for c in counts.values())
+    if not measured:
+        print("no mutant was tested: run scripts/mutation first", file=sys.stderr)
         return 1
     total: Counter[str] = Counter()
     print(f"{'module':<14}{'killed':>8}{'survived':>10}{'no tests':>10}{'score':>8}")

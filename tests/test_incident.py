@@ -241,3 +241,46 @@ def test_without_dedup_there_is_no_key_and_outside_a_run_no_default_key() -> Non
     assert "rootly_action_dedup_key" not in off.labels
     local = build_incident(parse_inputs({"api-token": "t"}), RunContext())
     assert local.dedup_key is None
+
+
+def test_a_deployment_names_the_title_the_key_and_the_summary() -> None:
+    from rootly_incident_action.context import Deployment, Release, Watcher
+    from rootly_incident_action.dedup import default_dedup_key
+
+    deployment = Deployment(
+        "42", "production", "failure", "bot", "https://t.test/1", "https://l.test/1", "Down | now"
+    )
+    context = replace(FULL, deployment=deployment, event_name="deployment_status")
+    assert default_title(context) == "Deployment to production failed in acme/shop (main)"
+    assert default_title(
+        replace(context, ref_name="", deployment=replace(deployment, environment=""))
+    ) == ("Deployment to an environment failed in acme/shop")
+    assert default_dedup_key(context, "a") == default_dedup_key(replace(context, run_id="9"), "b")
+    block = context_block(context)
+    assert "- Deployment: #42 to production (failure)\n" in block
+    assert "- Deployment target: [target](https://t.test/1)\n" in block
+    assert "- Deployment log: [log](https://l.test/1)\n" in block
+    assert "- Deployment status: Down \\| now" in block
+    unsafe = replace(
+        context,
+        deployment=replace(
+            deployment, target_url="javascript:x", state="", log_url="", description=""
+        ),
+    )
+    unsafe_block = context_block(unsafe)
+    assert "- Deployment: #42 to production\n" in unsafe_block
+    assert "javascript" not in unsafe_block and "Deployment log" not in unsafe_block
+    released = context_block(replace(FULL, release=Release("v1.2", "https://r.test/v1.2")))
+    assert "- Release: [v1.2](https://r.test/v1.2)" in released
+    watched = replace(
+        FULL,
+        watcher=Watcher("5", "", "", "https://w.test/5"),
+        started_by="push",
+        display_title="Ship *it*",
+    )
+    watched_block = context_block(watched)
+    assert "- Event: push (seen through pull_request)\n" in watched_block
+    assert "- Display title: Ship \\*it\\*\n" in watched_block
+    assert "- Declared by: [run #5](https://w.test/5)\n" in watched_block
+    assert default_dedup_key(watched, "a") == default_dedup_key(replace(watched, job="x"), "b")
+    assert default_dedup_key(watched, "a") != default_dedup_key(replace(watched, run_id="78"), "a")

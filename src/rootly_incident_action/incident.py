@@ -270,11 +270,10 @@ def context_block(context: RunContext, *, with_job: bool = True) -> str:
     if deployment is not None:
         state = f" ({deployment.state})" if deployment.state else ""
         add("Deployment", f"#{deployment.id} to {markdown(deployment.environment)}{state}")
-        add(
-            "Deployment target",
-            _link("target", deployment.target_url) if deployment.target_url else "",
-        )
-        add("Deployment log", _link("log", deployment.log_url) if deployment.log_url else "")
+        # Links from the payload are shown only when they are plain http(s) links.
+        target, log = safe_url(deployment.target_url), safe_url(deployment.log_url)
+        add("Deployment target", _link("target", target) if target else "")
+        add("Deployment log", _link("log", log) if log else "")
         add("Deployment status", markdown(deployment.description) if deployment.description else "")
     if context.release is not None:
         add("Release", _link(markdown(context.release.tag), safe_url(context.release.url)))
