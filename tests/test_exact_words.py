@@ -33,6 +33,17 @@ def test_keys_stay_the_same_across_versions_so_reruns_after_an_upgrade_find_thei
     assert dedup.default_parent_key(RUN) == "sha256:32eb5adde5df66f735668bbd7ed61816"
 
 
+def test_keys_of_failures_seen_from_outside_stay_the_same_too() -> None:
+    from dataclasses import replace
+
+    from rootly_incident_action.context import Deployment, Watcher
+
+    deployment = replace(RUN, deployment=Deployment("42", "production"))
+    watched = replace(RUN, watcher=Watcher("5", "1", "W", "u"))
+    assert dedup.default_dedup_key(deployment, "x") == "sha256:b47095d82f7a88ceda1fbba8b21839d0"
+    assert dedup.default_dedup_key(watched, "x") == "sha256:5d8cd4470202ab87815da1af557292c9"
+
+
 def test_the_grace_period_is_ten_seconds_or_twice_the_timeout() -> None:
     assert dedup.grace_period(2) == 10.0
     assert dedup.grace_period(5) == 10.0

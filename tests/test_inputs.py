@@ -169,3 +169,27 @@ def test_the_token_is_required_and_both_parents_cannot_be_given() -> None:
         "- input 'parent-incident-id': 'inc-1' is not valid; choose one: 'parent: run' "
         "finds or creates the parent itself"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("parent", "pipeline", "expected 'run' (one parent incident per workflow run) or nothing"),
+        ("timeout-seconds", "x", "expected a number of seconds, such as 30"),
+        ("dedup-window-hours", "x", "expected a number of hours, such as 168"),
+        ("deadline-seconds", "x", "expected a number of seconds, such as 120"),
+    ],
+)
+def test_the_whole_message_of_a_bad_number_or_mode(name: str, value: str, said: str) -> None:
+    with pytest.raises(InvalidInputs) as caught:
+        parse_inputs({"api-token": "tok", name: value})
+    assert caught.value.message == f"input '{name}': {value!r} is not valid; {said}"
+
+
+def test_a_hundred_entries_are_taken_and_a_hundred_and_one_are_not() -> None:
+    hundred = ",".join(f"s{n}" for n in range(100))
+    assert (
+        len(parse_inputs({"api-token": "t", "services": hundred}).references_for("services")) == 100
+    )
+    with pytest.raises(InvalidInputs, match="101 entries; at most 100 are taken"):
+        parse_inputs({"api-token": "t", "services": hundred + ",s100"})
