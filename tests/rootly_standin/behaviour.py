@@ -8,7 +8,7 @@ on a switch run under every setting.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = ["SETTINGS", "Answer", "Behaviour", "Fault", "error_document"]
 
@@ -47,14 +47,19 @@ class Behaviour:
 
 # Every setting of each switch, the default (the spec's reading) first.
 SETTINGS: dict[str, tuple[str, ...]] = {
-    "nested_form_fields": ("refuse", "accept", "drop"),
-    "duplicate_call": ("refuse", "accept", "not_found"),
-    "name_filters": ("exact", "substring", "ignored"),
-    "default_listing": ("top_level", "everything"),
-    "severity": ("object", "null", "missing"),
-    "slug": ("numbered", "bare"),
-    "rate_limit_headers": ("x_prefixed", "bare"),
+    name: get_args(kinds)
+    for name, kinds in (
+        ("nested_form_fields", NestedFormFields),
+        ("duplicate_call", DuplicateCall),
+        ("name_filters", NameFilters),
+        ("default_listing", DefaultListing),
+        ("severity", SeverityShape),
+        ("slug", SlugShape),
+        ("rate_limit_headers", RateLimitHeaders),
+    )
 }
+# Each Literal lists the spec's reading first, and that is the default.
+assert all(getattr(Behaviour(), name) == values[0] for name, values in SETTINGS.items())
 
 
 @dataclass

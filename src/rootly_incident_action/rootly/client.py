@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -209,7 +209,7 @@ class RootlyClient:
     def _error_for(
         self, request: ApiRequest, response: httpx.Response | None
     ) -> errors.RootlyError:
-        from .responses import decode_json, error_for_status
+        from .responses import decode_json, error_for_status, error_titles
 
         assert response is not None  # a failure without an answer is raised as it is
         method, path, status = request.method, request.path, response.status_code
@@ -221,7 +221,7 @@ class RootlyClient:
                 path,
                 status=429,
                 reset_at=float(reset) if reset.isdigit() else None,
-                titles=tuple(_titles(document)),
+                titles=error_titles(document),
             )
         return error_for_status(method, path, status, document, response.reason_phrase)
 
@@ -249,12 +249,6 @@ class RootlyClient:
             wait = min(wait, max(0.0, left - 1.0))
         if wait > 0:
             self._sleep(wait)
-
-
-def _titles(document: Any) -> list[str]:
-    if isinstance(document, dict) and isinstance(document.get("error"), str):
-        return [document["error"]]
-    return []
 
 
 def _pattern_for(host: str) -> str:
