@@ -278,3 +278,29 @@ def test_lifecycle_requests_name_their_message() -> None:
     assert request.body == {
         "data": {"type": "incidents", "attributes": {"resolution_message": "Fixed"}}
     }
+
+
+def test_gather_keeps_order_runs_on_daemon_threads_and_raises_the_first_failure() -> None:
+    import threading
+
+    client, _, _ = client_with([json_answer(200, {})])
+    seen: list[bool] = []
+
+    def value(number: int) -> Callable[[], int]:
+        def call() -> int:
+            # Daemon workers: a step cancelled mid-round exits without waiting for them.
+            seen.append(threading.current_thread().daemon)
+            return number
+
+        return call
+
+    def failing(message: str) -> Callable[[], int]:
+        def call() -> int:
+            raise errors.NotFound("GET", f"/v1/{message}", status=404)
+
+        return call
+
+    assert client.gather([value(n) for n in range(12)]) == list(range(12))
+    assert seen and all(seen)
+    with pytest.raises(errors.NotFound, match="first"):
+        client.gather([value(1), failing("first"), failing("second")])

@@ -12,9 +12,8 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import httpx
 
@@ -133,13 +132,46 @@ class RootlyClient:
     def gather(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """Run independent calls at the same time; their results in the same order.
 
-        The first failure is raised once every call has finished.
+        The first failure is raised once every call has finished. The workers are daemon
+        threads: when the step is cancelled mid-round (SIGTERM raises in the main
+        thread), the process exits at once instead of waiting for answers that no
+        longer matter (a ThreadPoolExecutor joins its workers at exit).
         """
         if len(calls) <= 1:
             return [call() for call in calls]
-        with ThreadPoolExecutor(max_workers=min(self._max_concurrency, len(calls))) as pool:
-            futures = [pool.submit(call) for call in calls]
-            return [future.result() for future in futures]
+        waiting = list(enumerate(calls))
+        outcomes: dict[int, tuple[bool, object]] = {}
+        lock = threading.Lock()
+
+        def work() -> None:
+            while True:
+                with lock:
+                    if not waiting:
+                        return
+                    index, call = waiting.pop(0)
+                try:
+                    outcome: tuple[bool, object] = (True, call())
+                except BaseException as failure:  # noqa: BLE001 - handed to the caller
+                    outcome = (False, failure)
+                with lock:
+                    outcomes[index] = outcome
+
+        workers = [
+            threading.Thread(target=work, daemon=True)
+            for _ in range(min(self._max_concurrency, len(calls)))
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        results: list[T] = []
+        for index in range(len(calls)):
+            succeeded, value = outcomes[index]
+            if not succeeded:
+                assert isinstance(value, BaseException)
+                raise value
+            results.append(cast("T", value))  # what call() returned
+        return results
 
     # -- sending -----------------------------------------------------------------------
 
