@@ -19,6 +19,8 @@ DefaultListing = Literal["top_level", "everything"]
 SeverityShape = Literal["object", "null", "missing"]
 SlugShape = Literal["numbered", "bare"]
 RateLimitHeaders = Literal["x_prefixed", "bare"]
+LeavingFinal = Literal["refuse", "allow"]
+UpdateLabels = Literal["replace", "merge"]
 
 
 @dataclass
@@ -43,6 +45,12 @@ class Behaviour:
     # Rate-limit headers on every answer: `X-RateLimit-Remaining`, or (older
     # deployments) `RateLimit-Remaining`.
     rate_limit_headers: RateLimitHeaders = "x_prefixed"
+    # PUT .../mitigate, .../resolve, .../cancel on an incident that is resolved, closed
+    # or cancelled (to another status): refused with a 422, or done.
+    leaving_final: LeavingFinal = "refuse"
+    # `labels` in PUT /v1/incidents/{id}: the object replaces the incident's labels, or
+    # is merged into them.
+    update_labels: UpdateLabels = "replace"
 
 
 # Every setting of each switch, the default (the spec's reading) first.
@@ -56,6 +64,8 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         ("severity", SeverityShape),
         ("slug", SlugShape),
         ("rate_limit_headers", RateLimitHeaders),
+        ("leaving_final", LeavingFinal),
+        ("update_labels", UpdateLabels),
     )
 }
 # Each Literal lists the spec's reading first, and that is the default.

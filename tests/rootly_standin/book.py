@@ -140,11 +140,7 @@ class IncidentBook:
 
     def create(self, attributes: dict[str, Any]) -> dict[str, Any]:
         """POST /v1/incidents, after the request was checked against the spec."""
-        for attribute, kind in REFERENCE_ATTRIBUTES.items():
-            value = attributes.get(attribute)
-            for entry_id in [value] if isinstance(value, str) else value or []:
-                if self.catalog.by_id(kind, entry_id) is None:
-                    raise Answer(404, "Not found or unauthorized")
+        self._check_references(attributes)
         started, detected = attributes.get("started_at"), attributes.get("detected_at")
         if started and detected and _instant(detected) < _instant(started):
             raise Answer(422, "Detected at can not be before Started time")
@@ -217,32 +213,74 @@ class IncidentBook:
             attributes["cancelled_at"] = attributes["updated_at"] = now()
         return incident
 
-    UPDATABLE = frozenset({"duplicate_incident_id", "status", "title", "summary"})
+    # What the stand-in keeps of an update; the spec allows more (Jira, Google Drive,
+    # scheduling), which nothing here sends, so those are refused rather than dropped.
+    UPDATABLE = frozenset(
+        {
+            "duplicate_incident_id",
+            "status",
+            "title",
+            "summary",
+            "private",
+            "labels",
+            "alert_ids",
+            "slack_channel_name",
+            *REFERENCE_ATTRIBUTES,
+            *TIMESTAMPS,
+        }
+    )
 
     def update(self, key: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """PUT /v1/incidents/{id} for the attributes the stand-in implements."""
+        """PUT /v1/incidents/{id}: the given attributes replace the incident's (lists and
+        the labels object whole), after the checks a create makes."""
         incident = self.find(key)
         unsupported = set(changes) - self.UPDATABLE
         if unsupported:
             raise Answer(400, f"the stand-in does not implement updating {sorted(unsupported)}")
+        self._check_references(changes)
+        if changes.get("private") is False and incident["attributes"]["private"]:
+            raise Answer(422, "A private incident cannot be made public")
         if "duplicate_incident_id" in changes:
             changes = {
                 **changes,
                 "duplicate_incident_id": self.find(changes["duplicate_incident_id"])["id"],
             }
         with self._lock:
-            incident["attributes"].update(changes)
-            incident["attributes"]["updated_at"] = now()
+            attributes = incident["attributes"]
+            for name, value in changes.items():
+                if name == "severity_id":
+                    severity = self._linked("severities", value)
+                    if severity is None:
+                        attributes.pop("severity", None)
+                    else:
+                        attributes["severity"] = severity
+                elif name == "labels" and self.behaviour.update_labels == "merge":
+                    attributes["labels"] = {**(attributes.get("labels") or {}), **(value or {})}
+                elif name in LINKED_ATTRIBUTES:
+                    kind_name = LINKED_ATTRIBUTES[name]
+                    kind_key = "teams" if kind_name == "groups" else kind_name
+                    attributes[kind_name] = [self._linked(kind_key, i) for i in value or []]
+                else:
+                    attributes[name] = value
+            attributes["updated_at"] = now()
             if changes.get("status") == "cancelled":
-                incident["attributes"]["cancelled_at"] = incident["attributes"]["updated_at"]
+                attributes["cancelled_at"] = attributes["updated_at"]
         return incident
+
+    def _check_references(self, attributes: dict[str, Any]) -> None:
+        """404 for an ID no catalog entry has, as Rootly answers it."""
+        for attribute, kind in REFERENCE_ATTRIBUTES.items():
+            value = attributes.get(attribute)
+            for entry_id in [value] if isinstance(value, str) else value or []:
+                if self.catalog.by_id(kind, entry_id) is None:
+                    raise Answer(404, "Not found or unauthorized")
 
     def transition(self, key: str, action: str, attributes: dict[str, Any]) -> dict[str, Any]:
         """PUT .../mitigate, .../resolve, .../cancel."""
         incident = self.find(key)
         status, message_attribute, stamp = TRANSITIONS[action]
         current = incident["attributes"]["status"]
-        if current in FINAL and current != status:
+        if current in FINAL and current != status and self.behaviour.leaving_final == "refuse":
             raise Answer(422, f"Incident is {current} and cannot be {status}")
         with self._lock:
             incident["attributes"]["status"] = status
