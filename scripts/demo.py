@@ -3,7 +3,8 @@
 The entrypoint is started exactly as GitHub's runner starts it (INPUT_* variables,
 GITHUB_* variables, an event file, output and summary files; the same harness the
 end-to-end tests use), and everything a workflow would see is printed: the log, the
-outputs, the job summary, and the requests Rootly received. No Rootly account is needed.
+outputs, the job summary, and the requests Rootly received; then the step runs again
+(a re-run reuses the incident) and a later run resolves it. No Rootly account is needed.
 """
 
 from __future__ import annotations
@@ -55,12 +56,17 @@ def main() -> int:
         again = harness.run(DEMO_INPUTS, env={"GITHUB_RUN_ATTEMPT": "2"})
         section("step log of the re-run (stdout)", again.stdout)
         print(f"\ncreated={again.outputs.get('created')}: still {len(rootly.incidents)} incident")
-        failed = first.exit_code or again.exit_code or bool(rootly.violations)
+
+        print("\nThe pipeline is green again: resolving the incident from a later run ...")
+        green = {"operation": "resolve", "incident-id": first.outputs.get("incident-id", "")}
+        resolved = harness.run(green, env={"GITHUB_RUN_ID": "9876543211"})
+        section("step log of the resolve (stdout)", resolved.stdout)
+        section("its outputs", "\n".join(f"{k}={v}" for k, v in resolved.outputs.items()))
+        codes = (first.exit_code, again.exit_code, resolved.exit_code)
         print(
-            f"exit codes {first.exit_code}, {again.exit_code}; "
-            f"schema violations: {len(rootly.violations)}"
+            f"exit codes {', '.join(map(str, codes))}; schema violations: {len(rootly.violations)}"
         )
-        return 1 if failed else 0
+        return 1 if any(codes) or rootly.violations else 0
 
 
 if __name__ == "__main__":

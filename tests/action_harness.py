@@ -245,3 +245,35 @@ class ActionHarness:
             timeout=timeout,
             check=False,
         )
+
+
+def cancel_midway(
+    rootly: RootlyStandIn, workdir: Path, inputs: dict[str, str], waiting_for: tuple[str, str]
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Start the action, send SIGTERM once the request `waiting_for` (method, path) has
+    arrived, as a cancelled workflow does; the finished process and how long it took."""
+    import signal
+    import time
+
+    (workdir / "workspace").mkdir(parents=True)
+    environ = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        **github_environment(workdir, None),
+        **input_variables(rootly, inputs),
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(ENTRYPOINT)],
+        env=environ,
+        cwd=workdir / "workspace",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while not rootly.requests_to(*waiting_for):
+        time.sleep(0.05)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=30)
+    took = time.monotonic() - started
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return done, took

@@ -4,15 +4,17 @@ and an incident store in memory whose listing the test controls."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.models import Incident
+from rootly_incident_action.rootly.requests import ApiRequest
 from rootly_incident_action.store import Search
 
 
@@ -113,6 +115,10 @@ class MemoryStore:
     selections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     keeps_nested_form_fields: bool = True
     refuse_duplicate_call: bool = False
+    # Failures for writes sent together, by the end of their path ("resolve", "events").
+    write_failures: dict[str, errors.RootlyError] = field(default_factory=dict)
+    # Each batch of writes sent together, as "METHOD path" lines.
+    batches: list[list[str]] = field(default_factory=list)
 
     def recent(self, *, fresh: bool = False) -> Search:
         self.searches += 1
@@ -170,6 +176,35 @@ class MemoryStore:
     def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
         self.calls.append(f"add form field {selection['form_field_id']}")
         self.selections.setdefault(incident_id, []).append(selection)
+
+    def send_together(
+        self, writes: Sequence[tuple[ApiRequest, bool]]
+    ) -> list[Incident | errors.RootlyError | None]:
+        self.batches.append([f"{request.method} {request.path}" for request, _ in writes])
+        return [self._write(request) for request, _ in writes]
+
+    def _write(self, request: ApiRequest) -> Incident | errors.RootlyError | None:
+        parts = [unquote(part) for part in request.path.split("/")]  # '', v1, incidents, id
+        incident_id, last = parts[3], parts[-1]
+        failure = self.write_failures.pop(last, None)
+        if failure is not None:
+            return failure
+        attributes = (request.body or {})["data"]["attributes"]
+        if last == "events":
+            self.notes.append((incident_id, attributes["event"]))
+            return None
+        changes = dict(attributes)
+        if last in _STATUS_AFTER:
+            changes = {"status": _STATUS_AFTER[last]}
+        known = self.get(incident_id)
+        changed = known.model_copy(
+            update={"attributes": known.attributes.model_copy(update=changes)}
+        )
+        self.incidents = [changed if i.id == known.id else i for i in self.incidents]
+        return changed
+
+
+_STATUS_AFTER = {"mitigate": "mitigated", "resolve": "resolved", "cancel": "cancelled"}
 
 
 def _cancelled(known: Incident) -> Incident:

@@ -107,3 +107,31 @@ def test_list_catalog_checks_the_settings_it_uses(rootly: RootlyStandIn) -> None
     assert done.returncode == 1
     assert "input 'api-url'" in done.stderr
     assert rootly.requests == []
+
+
+def test_the_cli_resolves_by_key_with_the_same_operations(
+    rootly: RootlyStandIn, tmp_path: Path
+) -> None:
+    token = {"ROOTLY_API_TOKEN": rootly.token}
+    declared = cli(
+        ["--api-url", rootly.url, "--title", "Deploy failed", "--dedup-key", "deploy-production"],
+        token,
+    )
+    assert declared.returncode == 0, declared.stderr
+
+    done = cli(
+        ["--api-url", rootly.url, "--operation", "resolve", "--dedup-key", "deploy-production"],
+        token,
+    )
+    again = cli(
+        ["--api-url", rootly.url, "--operation", "resolve", "--dedup-key", "deploy-production"],
+        token,
+    )
+
+    assert done.returncode == again.returncode == 0, done.stderr
+    incident = rootly.incidents[0]["attributes"]
+    assert incident["status"] == "resolved"
+    assert incident["resolution_message"] == "Resolved by rootly-incident-action."
+    assert "changed=true" in done.stdout.splitlines()
+    assert "changed=false" in again.stdout.splitlines()
+    assert "No open incident carries the dedup key 'deploy-production'" in again.stdout

@@ -24,7 +24,7 @@ from container_harness import (
     container_engine,
     container_engine_problem,
 )
-from readme_examples import Example, ExampleRun, check_example, readme_examples
+from readme_examples import Example, check_example, readme_examples, start_example
 from rootly_standin import RootlyStandIn, stable_id
 
 PACKAGE = ROOT / "src" / "rootly_incident_action"
@@ -112,7 +112,7 @@ def test_the_image_trusts_a_private_ca_from_the_workspace(
 def test_every_readme_example_declares_its_incident_in_the_image(
     example: Example, container: ContainerHarness, rootly: RootlyStandIn
 ) -> None:
-    example_run = ExampleRun(example, rootly.token)
+    example_run = start_example(example, rootly)
     example_run.run_all(lambda inputs, env: container.run(inputs, env=env))
     check_example(rootly, example_run)
 

@@ -7,19 +7,14 @@ Also: a cancelled step, and sixteen matrix legs racing for one key, repeated.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from action_harness import ENTRYPOINT, ActionHarness, github_environment, input_variables
+from action_harness import ActionHarness, cancel_midway
 from rootly_incident_action.dedup import CLOSED_STATUSES, DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 
@@ -134,33 +129,14 @@ def test_a_cancelled_step_exits_within_two_seconds_saying_what_may_exist(
     tmp_path: Path, rootly: RootlyStandIn
 ) -> None:
     rootly.add_fault("POST", "/v1/incidents", status=None, delay=20)
-    workdir = tmp_path / "run"
-    (workdir / "workspace").mkdir(parents=True)
-    environ = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        **github_environment(workdir, None),
-        **input_variables(rootly, INPUTS),
-    }
-    process = subprocess.Popen(
-        [sys.executable, str(ENTRYPOINT)],
-        env=environ,
-        cwd=workdir / "workspace",
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    while not rootly.requests_to("POST", "/v1/incidents"):  # the create is on its way
-        time.sleep(0.05)
-    started = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=10)
-    took = time.monotonic() - started
+
+    done, took = cancel_midway(rootly, tmp_path / "run", INPUTS, ("POST", "/v1/incidents"))
 
     assert took < 2, took
-    assert process.returncode == 1
-    assert "Traceback" not in stdout + stderr
-    assert "::error title=Cancelled::" in stdout
-    assert "may have made that incident" in stdout
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "::error title=Cancelled::" in done.stdout
+    assert "may have made that incident" in done.stdout
 
 
 def leg(action: ActionHarness, barrier: threading.Barrier) -> Any:

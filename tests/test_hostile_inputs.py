@@ -62,6 +62,9 @@ def act(inputs: dict[str, str], token: str = TOKEN) -> tuple[int, RecordingRunne
 @example({"form-fields": "a: " + "[" * 5000})
 @example({"api-url": "https://" + "a" * 3000 + ".test"})
 @example({"parent-incident-id": "../../v1/users?x="})
+@example({"operation": "resolve", "dedup-key": "\x00\r\n\u2028", "message": "::warning::x"})
+@example({"operation": "update", "incident-id": "abc", "labels": "k=v\n::warning::x"})
+@example({"operation": "add-event", "incident-id": "../../v1/users?x=", "message": "m"})
 def test_no_input_set_reaches_the_unexpected_failure_path(inputs: dict[str, str]) -> None:
     code, runner = act(inputs)
     assert code in (0, 1)

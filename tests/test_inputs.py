@@ -63,6 +63,7 @@ def test_every_input_is_read_into_its_field() -> None:
         {
             "api-token": "tok",
             "api-url": "https://rootly.acme.test/v1/",
+            "operation": "create",
             "title": " T ",
             "summary": "S",
             "severity": "SEV1",
@@ -99,6 +100,10 @@ def test_every_input_is_read_into_its_field() -> None:
     assert inputs == ActionInputs(
         api_token=Secret("tok"),
         api_url="https://rootly.acme.test",
+        operation="create",
+        incident_id=None,
+        message=None,
+        fail_if_missing=False,
         title="T",
         summary="S",
         severity="SEV1",
@@ -133,6 +138,24 @@ def test_every_input_is_read_into_its_field() -> None:
         deadline_seconds=60.0,
         dry_run=True,
         fail_on_error=False,
+        update_fields=frozenset(
+            {
+                "title",
+                "summary",
+                "severity",
+                "incident-types",
+                "services",
+                "functionalities",
+                "environments",
+                "teams",
+                "causes",
+                "private",
+                "labels",
+                "alert-ids",
+                "slack-channel-name",
+                "started-at",
+            }
+        ),
     )
     assert repr(inputs.api_token) == "Secret('***')"
     assert inputs.api_token != Secret("other") and hash(inputs.api_token) == hash(Secret("tok"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from action_harness import ActionHarness
-from readme_examples import Example, ExampleRun, check_example, readme_examples
+from readme_examples import Example, check_example, readme_examples, start_example
 from rootly_standin import RootlyStandIn
 
 
@@ -20,9 +20,9 @@ def test_the_readme_has_examples_to_test() -> None:
 
 
 @pytest.mark.parametrize("example", readme_examples(), ids=lambda example: example.name)
-def test_every_readme_example_declares_its_incident(
+def test_every_readme_example_does_what_it_shows(
     example: Example, action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
-    example_run = ExampleRun(example, rootly.token)
+    example_run = start_example(example, rootly)
     example_run.run_all(lambda inputs, env: action.run(inputs, env=env))
     check_example(rootly, example_run)

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import dedup
 from .errors import ActionError
@@ -30,7 +30,7 @@ from .incident import IncidentDraft
 from .ledger import Ledger, SentCreate, describe_incident
 from .plan import Plan
 from .rootly import errors
-from .store import IncidentStore
+from .store import IncidentStore, Search
 
 if TYPE_CHECKING:
     from .rootly.models import Incident
@@ -44,6 +44,7 @@ __all__ = [
     "ParentNotFound",
     "StepFailed",
     "differences",
+    "report_search",
 ]
 
 
@@ -167,7 +168,7 @@ class Declarer:
         if draft.dedup_key:
             self._phase = Phase.SEARCH
             search = self._store.recent()
-            self._report_search(search)
+            report_search(self._log, search)
             found = dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
             if found:
                 return found[0], False
@@ -332,19 +333,21 @@ class Declarer:
         self._attempts += 1
         return f"{self._token}-{self._attempts}"
 
-    def _report_search(self, search: Any) -> None:
-        if search.unreadable:
-            self._log.debug(
-                f"{search.unreadable} incident(s) in the dedup window could not be read and "
-                "were skipped."
-            )
-        if search.truncated:
-            self._log.warning(
-                "More incidents were created within 'dedup-window-hours' than the duplicate "
-                "search reads (10 pages of 100, newest first): older ones were not searched. "
-                "Lower 'dedup-window-hours' to search all of the window.",
-                title="Duplicate search cut short",
-            )
+
+def report_search(log: Log, search: Search) -> None:
+    """Say what the duplicate search could not read (debug) or did not reach (warning)."""
+    if search.unreadable:
+        log.debug(
+            f"{search.unreadable} incident(s) in the dedup window could not be read and "
+            "were skipped."
+        )
+    if search.truncated:
+        log.warning(
+            "More incidents were created within 'dedup-window-hours' than the duplicate "
+            "search reads (10 pages of 100, newest first): older ones were not searched. "
+            "Lower 'dedup-window-hours' to search all of the window.",
+            title="Duplicate search cut short",
+        )
 
 
 def differences(

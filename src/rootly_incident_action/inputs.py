@@ -10,6 +10,14 @@ from . import parsing
 from .errors import InvalidInput, InvalidInputs
 from .form_fields import FormValue, parse_form_fields
 from .kinds import LIST_INPUTS
+from .operations import (
+    TIMESTAMP_INPUTS,
+    UPDATE_FIELD_INPUTS,
+    Operation,
+    given_inputs,
+    operation_problems,
+    parse_operation,
+)
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -33,6 +41,10 @@ MAX_REFERENCES = 100
 INPUT_DEFAULTS: dict[str, str] = {
     "api-token": "",
     "api-url": DEFAULT_API_URL,
+    "operation": "create",
+    "incident-id": "",
+    "message": "",
+    "fail-if-missing": "false",
     "title": "",
     "summary": "",
     "severity": "",
@@ -73,15 +85,6 @@ INPUT_DEFAULTS: dict[str, str] = {
     "fail-on-error": "true",
 }
 
-TIMESTAMP_INPUTS = (
-    "started-at",
-    "detected-at",
-    "acknowledged-at",
-    "in-triage-at",
-    "mitigated-at",
-    "resolved-at",
-)
-
 ParentMode = Literal["", "run"]
 
 
@@ -111,6 +114,15 @@ class ActionInputs:
 
     api_token: Secret
     api_url: str = DEFAULT_API_URL
+    operation: Operation = "create"
+    # The incident an operation other than create acts on (else: every open one with
+    # the dedup key), the text of its message or event, and whether none being open
+    # is an error.
+    incident_id: str | None = None
+    message: str | None = None
+    fail_if_missing: bool = False
+    # The fields `update` was given (inputs left at their default change nothing).
+    update_fields: frozenset[str] = frozenset()
     title: str | None = None
     summary: str | None = None
     severity: str | None = None
@@ -215,6 +227,18 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
                 "choose one: 'parent: run' finds or creates the parent itself",
             )
         )
+    operation_text = reader.text("operation")
+    operation: Operation = "create"
+    try:
+        operation = parse_operation(operation_text)
+    except ValueError as problem:
+        # Which inputs belong is unknown: the operation's own error is the one to fix.
+        reader.problems.append(InvalidInput("operation", operation_text, str(problem)))
+    else:
+        reader.problems.extend(operation_problems(operation, raw, INPUT_DEFAULTS))
+    incident_text = reader.optional("incident-id")
+    if incident_text is not None:
+        incident_text = reader.parse("incident-id", parsing.parse_id_or_slug, None)
     timestamps = {
         name: stamp
         for name in TIMESTAMP_INPUTS
@@ -226,6 +250,11 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         api_url=reader.parse(
             "api-url", parsing.parse_api_url, DEFAULT_API_URL, shown=parsing.shown_url(api_url_text)
         ),
+        operation=operation,
+        incident_id=incident_text,
+        message=reader.optional("message"),
+        fail_if_missing=reader.parse("fail-if-missing", parsing.parse_bool, False),
+        update_fields=frozenset(given_inputs(raw, INPUT_DEFAULTS) & set(UPDATE_FIELD_INPUTS)),
         title=reader.optional("title"),
         summary=reader.optional("summary"),
         severity=severity_text,

@@ -33,6 +33,12 @@ class Ledger:
 
     made: list[tuple[Incident, bool]] = field(default_factory=list)  # (incident, private)
     unanswered: list[SentCreate] = field(default_factory=list)
+    # Writes to existing incidents Rootly confirmed ("the resolve call on incident #3"),
+    # and those sent whose answer has not come (yet): they may have been applied.
+    changes: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    # What to say when nothing was done: operations other than create change, not create.
+    idle: str = "Nothing was created in Rootly."
 
     def record_made(self, incident: Incident, *, private: bool) -> None:
         if all(known.id != incident.id for known, _ in self.made):
@@ -47,6 +53,20 @@ class Ledger:
     def settle_unanswered(self, creator: str) -> None:
         """The lost create turned out to have landed (and is recorded as made)."""
         self.unanswered = [sent for sent in self.unanswered if sent.creator != creator]
+
+    def record_sending(self, what: str) -> None:
+        """A write to an existing incident is on its way: until answered, it may apply."""
+        self.pending.append(what)
+
+    def record_change(self, what: str) -> None:
+        """A write to an existing incident that Rootly confirmed."""
+        self.settle_sending(what)
+        self.changes.append(what)
+
+    def settle_sending(self, what: str) -> None:
+        """The write was answered (done or refused): no longer in doubt."""
+        if what in self.pending:
+            self.pending.remove(what)
 
     def account(self) -> str:
         """Sentences for the end of a failure message; empty when nothing was sent."""
@@ -65,8 +85,16 @@ class Ledger:
                 f"incident: look for the {where} in Rootly before declaring it by hand."
                 + (" A re-run with the same dedup key reuses it." if sent.dedup_key else "")
             )
+        if self.changes:
+            lines.append(f"Done in Rootly before this failed: {'; '.join(self.changes)}.")
+        if self.pending:
+            lines.append(
+                f"Sent without an answer, so Rootly may have applied them: "
+                f"{'; '.join(self.pending)}. Look at the incident before re-running (a "
+                "re-run leaves an incident already in the wanted state alone)."
+            )
         if not lines:
-            return "Nothing was created in Rootly."
+            return self.idle
         return "\n".join(lines)
 
 

@@ -32,6 +32,10 @@ from .runner import Runner
 if TYPE_CHECKING:
     import httpx
 
+    from .rootly.client import RootlyClient
+    from .rootly.errors import RootlyError
+    from .wording import Phase
+
 __all__ = ["USER_AGENT", "Cancelled", "Seams", "run"]
 
 USER_AGENT = f"rootly-incident-action/{__version__}"
@@ -91,6 +95,9 @@ def _run(
     inputs = parse_inputs(raw)
     _warn_about_lifecycle_timestamps(runner, inputs)
     context = read_run_context(environ)
+    if inputs.operation != "create":
+        ledger.idle = "Nothing was changed in Rootly."
+        return _operate(runner, inputs, context, ledger, seams)
     plan = build_plan(inputs, context)
     if inputs.dry_run and not lookups_needed(plan, Snapshot()):
         # Nothing to look up: a dry run that makes no request at all.
@@ -115,39 +122,10 @@ def _talk(
 ) -> int:
     # Imported here, after the inputs are known to be good: httpx is the slowest import.
     from .declare import Declarer, StepFailed
-    from .fetch import fetch
-    from .rootly.client import RootlyClient
-    from .rootly.errors import RootlyError
     from .store import RootlyStore
-    from .wording import Phase, explain
 
-    deadline = seams.clock() + inputs.deadline_seconds
-
-    def words(failure: RootlyError, phase: Phase) -> ActionError:
-        return explain(
-            failure,
-            phase,
-            base_url=inputs.api_url,
-            timeout=inputs.timeout_seconds,
-            deadline=inputs.deadline_seconds,
-            ledger=ledger,
-            references=describe_references(plan.incident),
-        )
-
-    try:
-        client = RootlyClient(
-            inputs.api_url,
-            inputs.api_token.reveal(),
-            user_agent=USER_AGENT,
-            timeout=inputs.timeout_seconds,
-            deadline=deadline,
-            transport=seams.transport,
-            sleep=seams.sleep,
-            clock=seams.clock,
-        )
-    except RootlyError as failure:
-        raise words(failure, Phase.LOOKUP) from None
-    with client:
+    words = _words(inputs, ledger, describe_references(plan.incident))
+    with _connect(inputs, seams, words) as client:
         store = RootlyStore(client, inputs.dedup_window_hours)
         # The duplicate search and the given parent depend on no name: they go in the
         # first round with the lookups, so the create can be the second round trip.
@@ -158,16 +136,8 @@ def _talk(
             if plan.incident.parent_incident:
                 parent_ref = plan.incident.parent_incident
                 alongside.append(lambda: store.warm(parent_ref))
-        snapshot = Snapshot()
-        try:
-            while needed := lookups_needed(plan, snapshot):
-                for lookup, entries in fetch(client, needed, alongside).items():
-                    snapshot.add(lookup, entries)
-                alongside = []
-        except RootlyError as failure:
-            raise words(failure, Phase.LOOKUP) from None
         asked = plan.incident  # as written: the summary names the severity the user wrote
-        plan = resolve(plan, snapshot)
+        plan = _resolve_names(client, plan, alongside, words)
         for warning in plan.incident.warnings:
             runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
@@ -187,15 +157,153 @@ def _talk(
             declared = declarer.declare(plan)
         except StepFailed as failed:
             raise words(failed.failure, failed.phase) from None
+    _write_report(ledger, lambda: report_created(runner, declared, asked, context))
+    return 0
+
+
+def _operate(
+    runner: Runner, inputs: ActionInputs, context: RunContext, ledger: Ledger, seams: Seams
+) -> int:
+    """Update, add an event to, mitigate, resolve or cancel incidents that exist."""
+    from .declare import report_search
+    from .lifecycle import message_and_event, plan_change, update_attributes, update_draft
+    from .operate import Operator
+    from .report import report_nothing_open, report_operated, report_operation_dry_run
+    from .rootly.models import Incident
+    from .store import RootlyStore
+
+    plan = Plan(update_draft(inputs, context)) if inputs.operation == "update" else None
+    words = _words(inputs, ledger, describe_references(plan.incident) if plan else "")
+    with _connect(inputs, seams, words) as client:
+        store = RootlyStore(client, inputs.dedup_window_hours)
+        operator = Operator(store, ledger, words)
+        # The incident (or the search for the key) rides with the name lookups.
+        if inputs.incident_id:
+            incident_id = inputs.incident_id
+            first: Callable[[], Any] = lambda: store.warm(incident_id)  # noqa: E731
+        else:
+            first = store.warm_recent
+        if plan is not None:
+            plan = _resolve_names(client, plan, [first], words)
+        else:
+            first()
+        found = operator.find(inputs.incident_id, inputs.dedup_key)
+        if isinstance(found, Incident):
+            targets: tuple[Incident, ...] = (found,)
+        else:
+            report_search(runner, found)
+            targets = operator.open_with_key(found, inputs.dedup_key or "")
+        if not targets:
+            return report_nothing_open(runner, inputs)
+        message, event = message_and_event(
+            inputs.operation, context, inputs.message, inputs.update_fields
+        )
+
+        def attributes(target: Incident) -> dict[str, Any] | None:
+            if plan is None:
+                return None
+            current = target.attributes.label_values  # labels are merged into these
+            return update_attributes(inputs.update_fields, plan.incident, inputs.labels, current)
+
+        changes = [
+            plan_change(
+                inputs.operation,
+                target,
+                message=message,
+                event=event,
+                attributes=attributes(target),
+            )
+            for target in targets
+        ]
+        if inputs.dry_run:
+            report_operation_dry_run(runner, inputs, changes, USER_AGENT)
+            return 0
+        operated = operator.apply(changes)
+    _write_report(
+        ledger,
+        lambda: report_operated(runner, inputs, operated),
+        "incidents already changed are left alone",
+    )
+    return 0
+
+
+def _words(
+    inputs: ActionInputs, ledger: Ledger, references: str
+) -> Callable[[RootlyError, Phase], ActionError]:
+    from .wording import explain
+
+    def words(failure: RootlyError, phase: Phase) -> ActionError:
+        return explain(
+            failure,
+            phase,
+            base_url=inputs.api_url,
+            timeout=inputs.timeout_seconds,
+            deadline=inputs.deadline_seconds,
+            ledger=ledger,
+            references=references,
+        )
+
+    return words
+
+
+def _connect(
+    inputs: ActionInputs, seams: Seams, words: Callable[[RootlyError, Phase], ActionError]
+) -> RootlyClient:
+    from .rootly.client import RootlyClient
+    from .rootly.errors import RootlyError
+    from .wording import Phase
+
     try:
-        report_created(runner, declared, asked, context)
+        return RootlyClient(
+            inputs.api_url,
+            inputs.api_token.reveal(),
+            user_agent=USER_AGENT,
+            timeout=inputs.timeout_seconds,
+            deadline=seams.clock() + inputs.deadline_seconds,
+            transport=seams.transport,
+            sleep=seams.sleep,
+            clock=seams.clock,
+        )
+    except RootlyError as failure:
+        raise words(failure, Phase.LOOKUP) from None
+
+
+def _resolve_names(
+    client: RootlyClient,
+    plan: Plan,
+    alongside: list[Callable[[], Any]],
+    words: Callable[[RootlyError, Phase], ActionError],
+) -> Plan:
+    """Look every name up (with `alongside` in the first round), then resolve the plan.
+
+    `alongside` runs in the first round even when there is no name to look up."""
+    from .fetch import fetch
+    from .rootly.errors import RootlyError
+    from .wording import Phase
+
+    snapshot = Snapshot()
+    try:
+        while (needed := lookups_needed(plan, snapshot)) or alongside:
+            for lookup, entries in fetch(client, needed, alongside).items():
+                snapshot.add(lookup, entries)
+            alongside = []
+    except RootlyError as failure:
+        raise words(failure, Phase.LOOKUP) from None
+    return resolve(plan, snapshot)
+
+
+def _write_report(
+    ledger: Ledger, write: Callable[[], None], rerun: str = "the incident is reused"
+) -> None:
+    try:
+        write()
     except OSError as problem:
+        done = ledger.account().replace("Before this failed, the action", "The action")
         raise ActionError(
             f"The step's outputs or job summary could not be written ({problem}). "
-            + ledger.account().replace("Before this failed, the action", "The action")
-            + " Later steps will not see its outputs: re-run the job (the incident is reused)."
+            + done.replace("before this failed", "already")
+            + f" Later steps will not see its outputs: re-run the job ({rerun})."
         ) from None
-    return 0
 
 
 def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> None:

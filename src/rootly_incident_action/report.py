@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     # Only for annotations: the response models are not needed for a dry run or an
     # input error, so they are not imported on the way there.
     from .declare import Declared
+    from .inputs import ActionInputs
+    from .lifecycle import Change
+    from .operate import Operated
     from .rootly.models import Incident
 
 __all__ = [
@@ -29,6 +32,9 @@ __all__ = [
     "report_created",
     "report_dry_run",
     "report_failure",
+    "report_nothing_open",
+    "report_operated",
+    "report_operation_dry_run",
     "success_summary",
 ]
 
@@ -44,12 +50,23 @@ OUTPUT_NAMES = (
     "parent-incident-id",
     "parent-incident-url",
     "created",
+    "changed",
 )
 
 
 def incident_outputs(declared: Declared) -> dict[str, str]:
     """The step outputs, as Rootly confirmed them."""
-    incident, parent = declared.incident, declared.parent
+    return _outputs(
+        declared.incident, declared.parent, created=declared.created, changed=declared.created
+    )
+
+
+def _outputs(
+    incident: Incident | None, parent: Incident | None, *, created: bool, changed: bool
+) -> dict[str, str]:
+    flags = {"created": str(created).lower(), "changed": str(changed).lower()}
+    if incident is None:
+        return {name: flags.get(name, "") for name in OUTPUT_NAMES}
     attributes = incident.attributes
     # Only a link Rootly confirmed is reported as the parent.
     linked = parent if parent and attributes.parent_incident_id == parent.id else None
@@ -64,7 +81,7 @@ def incident_outputs(declared: Declared) -> dict[str, str]:
         "slack-channel-url": attributes.slack_channel_url,
         "parent-incident-id": linked.id if linked else attributes.parent_incident_id,
         "parent-incident-url": linked.attributes.url if linked else None,
-        "created": "true" if declared.created else "false",
+        **flags,
     }
     return {name: "" if values[name] is None else str(values[name]) for name in OUTPUT_NAMES}
 
@@ -163,9 +180,20 @@ def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: Incide
 
 
 def _private_safe(body: dict[str, Any]) -> dict[str, Any]:
-    """A create body with what a private incident must not show replaced by `***`."""
+    """A request body with what a private incident must not show replaced by `***`."""
+    if "data" not in body:
+        return body
     attributes = dict(body["data"]["attributes"])
-    for hidden in ("title", "summary", "slack_channel_name"):
+    hidden_attributes = (
+        "title",
+        "summary",
+        "slack_channel_name",
+        "event",
+        "mitigation_message",
+        "resolution_message",
+        "cancellation_message",
+    )
+    for hidden in hidden_attributes:
         if hidden in attributes:
             attributes[hidden] = "*** (private)"
     return {**body, "data": {**body["data"], "attributes": attributes}}
@@ -189,3 +217,111 @@ def _linked_to(context: RunContext) -> str:
     if context.pull_request_url and context.pull_request:
         parts.append(link(f"PR #{context.pull_request.number}", context.pull_request_url))
     return ", ".join(parts)
+
+
+# -- operations on incidents that exist ------------------------------------------------
+
+_DONE = {
+    "update": "updated",
+    "add-event": "given a timeline event",
+    "mitigate": "mitigated",
+    "resolve": "resolved",
+    "cancel": "cancelled",
+}
+
+
+def _is_private(incident: Incident, inputs: ActionInputs) -> bool:
+    # Private as Rootly says, or as this step made it: either way nothing of its title shows.
+    return bool(incident.attributes.private) or inputs.private
+
+
+def _shown(incident: Incident, inputs: ActionInputs) -> str:
+    """`#3 Checkout is down` (linked), or `#3` alone for a private incident. Markdown."""
+    if _is_private(incident, inputs):
+        url = safe_url(incident.attributes.short_url)
+        return link(incident.label, url) + " (private)"
+    title = incident.attributes.title or ""
+    return link(f"{incident.label} {title}".strip(), incident.attributes.url)
+
+
+def report_operated(runner: Runner, inputs: ActionInputs, operated: Operated) -> None:
+    """Outputs, a log line per incident and the job summary after an operation."""
+    first = operated.incidents[0]
+    outputs = _outputs(first, None, created=False, changed=operated.any_changed)
+    for name, value in outputs.items():
+        runner.set_output(name, value)
+    done = _DONE[inputs.operation]
+    rows = []
+    for incident in operated.incidents:
+        private = _is_private(incident, inputs)
+        where = safe_url(incident.attributes.short_url if private else incident.attributes.url)
+        status = one_line(incident.attributes.status or "unknown")
+        why = operated.left_alone.get(incident.id)
+        if why is not None:
+            runner.info(f"Incident {one_line(incident.label)} left as it is: {one_line(why)}.")
+            rows.append((_shown(incident, inputs), markdown(status), f"unchanged: {markdown(why)}"))
+        else:
+            runner.info(
+                f"Incident {one_line(incident.label)} {done} (status: {status})"
+                + (f": {where}" if where else ".")
+            )
+            rows.append((_shown(incident, inputs), markdown(status), done))
+    count = len(operated.incidents)
+    heading = (
+        f"### ✅ Rootly: {len(operated.changed)} of {count} incident(s) {done}"
+        if operated.any_changed
+        else f"### ☑️ Rootly: nothing to do, {count} incident(s) already as asked"
+    )
+    table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    runner.append_summary(f"{heading}\n\n| Incident | Status | This step |\n|---|---|---|\n{table}")
+
+
+def report_nothing_open(runner: Runner, inputs: ActionInputs) -> int:
+    """No open incident carries the key: success with `changed=false`, unless the inputs
+    say that is an error. The exit code."""
+    key = inputs.dedup_key or ""
+    sentence = (
+        f"No open incident carries the dedup key {key!r} (incidents created in the last "
+        f"{inputs.dedup_window_hours:g} h were searched): nothing to {inputs.operation}."
+    )
+    if inputs.fail_if_missing:
+        failure = ActionError(sentence + " 'fail-if-missing' is true, so the step fails.")
+        failure.title = "No open incident to change"
+        return report_failure(runner, failure, fail_on_error=inputs.fail_on_error)
+    for name, value in _outputs(None, None, created=False, changed=False).items():
+        runner.set_output(name, value)
+    runner.info(one_line(sentence))
+    runner.append_summary(f"### ☑️ Rootly: nothing to do\n\n{markdown(sentence)}")
+    return 0
+
+
+def report_operation_dry_run(
+    runner: Runner, inputs: ActionInputs, changes: list[Change], user_agent: str
+) -> None:
+    """Print every write the operation would send; nothing was sent."""
+    from .rootly import requests as api
+
+    count = 0
+    for change in changes:
+        private = _is_private(change.incident, inputs)
+        if not change.writes:
+            runner.info(
+                f"Dry run: incident {one_line(change.incident.label)} would be left as it "
+                f"is: {one_line(change.nothing_because)}."
+            )
+        for write in change.all_writes:
+            count += 1
+            request = write.request
+            with runner.group(f"Dry run: {write.what}"):
+                runner.info(f"{request.method} {inputs.api_url}{request.path}")
+                for name, value in api.headers("***", user_agent).items():
+                    runner.info(f"{name}: {value}")
+                runner.info("")
+                body = _private_safe(request.body or {}) if private else request.body
+                runner.info(json.dumps(body, indent=2, ensure_ascii=False))
+    runner.info(f"Dry run: every input is valid; {count} write(s) were not sent to Rootly.")
+    runner.append_summary(
+        f"### 🧪 Rootly {markdown(inputs.operation)} dry run\n\nThe inputs are valid. The "
+        f"action would send {count} write(s) to {len(changes)} incident(s); nothing was "
+        "sent. The exact requests are in the step's log."
+    )

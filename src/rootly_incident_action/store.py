@@ -6,7 +6,7 @@ by Rootly's API, and unit tests hand it an in-memory store whose listing they co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,7 +18,13 @@ if TYPE_CHECKING:
     from .rootly.client import RootlyClient
     from .rootly.models import Incident
 
-__all__ = ["MAX_SEARCH_PAGES", "SEARCHED_KINDS", "IncidentStore", "RootlyStore", "Search"]
+__all__ = [
+    "MAX_SEARCH_PAGES",
+    "SEARCHED_KINDS",
+    "IncidentStore",
+    "RootlyStore",
+    "Search",
+]
 
 # The duplicate search reads at most this many pages of 100 incidents, newest first.
 MAX_SEARCH_PAGES = 10
@@ -64,6 +70,13 @@ class IncidentStore(Protocol):
 
     def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
         """Add one form field value to an existing incident."""
+        ...
+
+    def send_together(
+        self, writes: Sequence[tuple[api.ApiRequest, bool]]
+    ) -> list[Incident | errors.RootlyError | None]:
+        """Send independent writes at once (`True`: the answer is the incident); each
+        one's result in order, a failure included as the error, never raised."""
         ...
 
 
@@ -153,3 +166,23 @@ class RootlyStore:
 
     def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
         self._client.send(api.add_form_field_selection(incident_id, selection))
+
+    def send_together(
+        self, writes: Sequence[tuple[api.ApiRequest, bool]]
+    ) -> list[Incident | errors.RootlyError | None]:
+        def one(request: api.ApiRequest, answers_incident: bool) -> Incident | None:
+            if answers_incident:
+                return self._client.incident(request)
+            self._client.send(request)
+            return None
+
+        def caught(request: api.ApiRequest, answers_incident: bool) -> Callable[[], Any]:
+            def call() -> Incident | errors.RootlyError | None:
+                try:
+                    return one(request, answers_incident)
+                except errors.RootlyError as failure:
+                    return failure
+
+            return call
+
+        return self._client.gather([caught(request, flag) for request, flag in writes])

@@ -34,6 +34,9 @@ class Phase(Enum):
     RETIRE = "marking a duplicate incident as such"
     FORM_FIELDS = "adding custom form field values"
     LIST = "listing the catalog"
+    FIND = "reading the incident named by 'incident-id'"
+    FIND_BY_KEY = "searching for the open incidents that carry the dedup key"
+    CHANGE = "changing the incident"
 
 
 class RootlyFailure(ActionError):

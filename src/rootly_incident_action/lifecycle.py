@@ -1,0 +1,201 @@
+"""What an operation on an existing incident sends, decided from the incident as read. Pure.
+
+For each incident the operation acts on, `plan_change` gives the writes to send (the
+change first, then the internal timeline event that links the run), or why there is
+nothing to do. The writes of one incident go together in one round trip; nothing here
+sends them (`operate.py` does) so a dry run prints exactly what would be sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .context import RunContext
+from .incident import IncidentDraft, build_incident
+from .inputs import ActionInputs
+from .kinds import KINDS_BY_INPUT
+from .operations import FINAL_STATUSES, TRANSITIONS, Operation
+from .rootly import requests as api
+
+if TYPE_CHECKING:
+    from .rootly.models import Incident
+
+__all__ = [
+    "Change",
+    "Write",
+    "default_message",
+    "event_text",
+    "message_and_event",
+    "plan_change",
+    "run_reference",
+    "update_attributes",
+    "update_draft",
+]
+
+
+@dataclass(frozen=True)
+class Write:
+    """One request of a change, and how a message names it ("the update of incident #3")."""
+
+    request: api.ApiRequest
+    what: str
+    # Whether Rootly's answer is the incident after the change (the transition or update).
+    answers_incident: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """What to do to one incident: its writes, or why nothing (already resolved)."""
+
+    incident: Incident
+    writes: tuple[Write, ...] = ()
+    nothing_because: str = ""
+    # Sent only once every write succeeded: the timeline event of a transition Rootly
+    # may refuse must not claim it happened.
+    then: tuple[Write, ...] = ()
+
+    @property
+    def all_writes(self) -> tuple[Write, ...]:
+        """Every write, in the order they are sent."""
+        return self.writes + self.then
+
+
+def run_reference(context: RunContext) -> str:
+    """`workflow 'Deploy', job 'deploy', run #77 (attempt 1)`, or '' outside a workflow."""
+    if not context.in_workflow:
+        return ""
+    parts = [f"workflow '{context.workflow}'" if context.workflow else "a workflow"]
+    if context.job:
+        parts.append(f"job '{context.job}'")
+    attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
+    parts.append(f"run #{context.run_number or context.run_id}{attempt}")
+    return ", ".join(parts)
+
+
+def default_message(operation: Operation, context: RunContext) -> str:
+    """`Resolved by [workflow Deploy run #123 (attempt 1)](link) on main`."""
+    verb = TRANSITIONS[operation].verb if operation in TRANSITIONS else "Updated"
+    if not context.in_workflow:
+        return f"{verb} by rootly-incident-action."
+    attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
+    number = context.run_number or context.run_id
+    run = f"workflow {context.workflow or context.repository} run #{number}"
+    shown = f"[{run}{attempt}]({context.run_url})" if context.run_url else run + attempt
+    where = f" on {context.ref_name}" if context.ref_name else ""
+    return f"{verb} by {shown}{where}"
+
+
+def event_text(operation: Operation, context: RunContext, message: str, fields: str = "") -> str:
+    """The internal timeline event an operation adds: what was done, and the run, job and
+    commit that did it (links included)."""
+    lines = []
+    if operation in TRANSITIONS:
+        lines.append(f"{TRANSITIONS[operation].verb} from GitHub Actions: {message}")
+    elif operation == "update":
+        said = f": {message}" if message else ""
+        lines.append(f"Updated from GitHub Actions ({fields}){said}")
+    else:
+        lines.append(message)
+    run = run_reference(context)
+    if run:
+        lines.append(f"By {run}: {context.run_url}" if context.run_url else f"By {run}")
+    if context.sha:
+        commit = f"Commit {context.short_sha}"
+        lines.append(f"{commit}: {context.commit_url}" if context.commit_url else commit)
+    return "\n".join(lines)
+
+
+def message_and_event(
+    operation: Operation, context: RunContext, given: str | None, fields: frozenset[str]
+) -> tuple[str, str]:
+    """The message a transition sends (the one given, or the default naming the run) and
+    the text of the operation's timeline event."""
+    if operation in TRANSITIONS:
+        message = given or default_message(operation, context)
+        return message, event_text(operation, context, message)
+    return given or "", event_text(operation, context, given or "", ", ".join(sorted(fields)))
+
+
+def update_draft(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
+    """The fields `update` was given, as a draft whose names resolve as a create's do.
+
+    Nothing is derived from the run but the summary's context block: no default title,
+    no context labels, no dedup label, no deployment environment.
+    """
+    plain = replace(
+        inputs, context_labels=False, deduplicate=False, environment_from_deployment=False
+    )
+    return build_incident(plain, context)
+
+
+# Input name -> `update_incident` attribute, for the inputs copied as they resolved.
+_COPIED = {
+    "title": "title",
+    "summary": "summary",
+    "private": "private",
+    "alert-ids": "alert_ids",
+    "slack-channel-name": "slack_channel_name",
+    "started-at": "started_at",
+    "detected-at": "detected_at",
+    "acknowledged-at": "acknowledged_at",
+    "in-triage-at": "in_triage_at",
+    "mitigated-at": "mitigated_at",
+    "resolved-at": "resolved_at",
+}
+
+
+def update_attributes(
+    fields: frozenset[str], draft: IncidentDraft, labels: dict[str, str], current: dict[str, str]
+) -> dict[str, Any]:
+    """The `update_incident` attributes for the given `fields` of a resolved draft.
+
+    Labels are merged into the incident's `current` ones (Rootly replaces the whole
+    object); lists replace the incident's lists.
+    """
+    full = draft.attributes()
+    attributes: dict[str, Any] = {}
+    for name in sorted(fields):
+        kind = KINDS_BY_INPUT.get(name)
+        attribute = kind.create_attribute if kind else _COPIED.get(name)
+        if attribute is not None and attribute in full:
+            attributes[attribute] = full[attribute]
+    if "labels" in fields:
+        attributes["labels"] = {**current, **labels}
+    return attributes
+
+
+def plan_change(
+    operation: Operation,
+    incident: Incident,
+    *,
+    message: str,
+    event: str,
+    attributes: dict[str, Any] | None = None,
+) -> Change:
+    """The writes `operation` sends to `incident`, or why it sends none."""
+    label = incident.label
+    note = Write(api.add_event(incident.id, event), f"the timeline event on incident {label}")
+    if operation == "add-event":
+        return Change(incident, (note,))
+    if operation == "update":
+        update = Write(
+            api.update_incident(incident.id, attributes or {}),
+            f"the update of incident {label}",
+            answers_incident=True,
+        )
+        return Change(incident, (update, note))
+    transition = TRANSITIONS[operation]
+    status = incident.attributes.status or ""
+    if status in transition.reached:
+        return Change(incident, nothing_because=f"it is already {status}")
+    call = Write(
+        api.transition(incident.id, transition.action, transition.message_attribute, message),
+        f"the {transition.action} call on incident {label}",
+        answers_incident=True,
+    )
+    if status in FINAL_STATUSES:
+        # Leaving a final status is a transition Rootly may refuse: ask first, and add the
+        # event only once it has happened (one more round trip, in this rare case only).
+        return Change(incident, (call,), then=(note,))
+    return Change(incident, (call, note))

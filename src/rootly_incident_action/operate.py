@@ -1,0 +1,157 @@
+"""The sequence that acts on incidents that exist: find them, then change them at once.
+
+1. Find: read the incident named by `incident-id`, or search the dedup window for every
+   open incident carrying `dedup-key` (oldest first). Either rides in the first round
+   trip, beside any name lookups an `update` needs.
+2. Decide, per incident (`lifecycle.plan_change`): an incident already in the wanted
+   state gets nothing, not even a timeline event.
+3. Send every write of every incident together: the change and its timeline event are
+   the second round trip. Each write's outcome is kept, so a failure says exactly what
+   was done and what was not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import dedup
+from .errors import ActionError
+from .ledger import Ledger
+from .lifecycle import Change, Write
+from .operations import TRANSITIONS
+from .rootly import errors
+from .store import IncidentStore
+from .wording import Phase
+
+if TYPE_CHECKING:
+    from .rootly.models import Incident
+    from .store import Search
+
+__all__ = ["ChangeFailed", "IncidentMissing", "Operated", "Operator", "Refused"]
+
+
+class IncidentMissing(ActionError):
+    """`incident-id` names no incident the token can see."""
+
+    title = "Incident not found"
+
+
+class Refused(ActionError):
+    """Rootly refused the change itself (a transition its lifecycle does not allow)."""
+
+    title = "Rootly refused the change"
+
+
+class ChangeFailed(ActionError):
+    """Some writes failed; the message says which were done and which were not."""
+
+    title = "Incident not fully changed"
+
+
+@dataclass(frozen=True)
+class Operated:
+    """The incidents an operation acted on, as they are after it, oldest first."""
+
+    incidents: tuple[Incident, ...]
+    changed: tuple[str, ...]  # IDs of the incidents that were changed
+    # incident ID -> why it was left alone ("it is already resolved")
+    left_alone: dict[str, str]
+
+    @property
+    def any_changed(self) -> bool:
+        """Whether the operation changed at least one incident."""
+        return bool(self.changed)
+
+
+Words = Callable[[errors.RootlyError, Phase], ActionError]
+
+
+class Operator:
+    """Finds the incidents an operation acts on, and sends its writes."""
+
+    def __init__(self, store: IncidentStore, ledger: Ledger, words: Words) -> None:
+        self._store = store
+        self._ledger = ledger
+        self._words = words
+
+    def find(self, incident_id: str | None, dedup_key: str | None) -> Search | Incident:
+        """The incident named by ID or slug, or the search in which to find the key's."""
+        if incident_id:
+            try:
+                return self._store.get(incident_id)
+            except errors.NotFound:
+                raise IncidentMissing(
+                    f"input 'incident-id': no incident has the ID or slug {incident_id!r}, or "
+                    "the token cannot see it. Pass the `incident-id` (or `incident-slug`) "
+                    "output of the step that declared it."
+                ) from None
+            except errors.RootlyError as failure:
+                raise self._words(failure, Phase.FIND) from None
+        assert dedup_key, "inputs checks that one of incident-id and dedup-key is given"
+        try:
+            return self._store.recent()
+        except errors.RootlyError as failure:
+            raise self._words(failure, Phase.FIND_BY_KEY) from None
+
+    @staticmethod
+    def open_with_key(search: Search, dedup_key: str) -> tuple[Incident, ...]:
+        """Every open incident carrying the key, oldest first."""
+        return tuple(dedup.labelled(search.incidents, dedup.DEDUP_LABEL, dedup_key))
+
+    def apply(self, changes: Sequence[Change]) -> Operated:
+        """Send every write of every change together (then the writes that wait for
+        them); raise if any failed."""
+        after = {change.incident.id: change.incident for change in changes}
+        failed = self._send([(c, w) for c in changes for w in c.writes], after)
+        failed_ids = {change.incident.id for change, _, _ in failed}
+        waiting = [(c, w) for c in changes if c.incident.id not in failed_ids for w in c.then]
+        failed += self._send(waiting, after)
+        if failed:
+            raise self._failure(failed)
+        return Operated(
+            incidents=tuple(after[change.incident.id] for change in changes),
+            changed=tuple(change.incident.id for change in changes if change.writes),
+            left_alone={c.incident.id: c.nothing_because for c in changes if not c.writes},
+        )
+
+    def _send(
+        self, flat: list[tuple[Change, Write]], after: dict[str, Incident]
+    ) -> list[tuple[Change, Write, errors.RootlyError]]:
+        if not flat:
+            return []
+        for _, write in flat:
+            self._ledger.record_sending(write.what)
+        results = self._store.send_together([(w.request, w.answers_incident) for _, w in flat])
+        failed: list[tuple[Change, Write, errors.RootlyError]] = []
+        for (change, write), result in zip(flat, results, strict=True):
+            if isinstance(result, errors.RootlyError):
+                if not result.maybe_applied:
+                    self._ledger.settle_sending(write.what)
+                failed.append((change, write, result))
+                continue
+            self._ledger.record_change(write.what)
+            if write.answers_incident and result is not None:
+                after[change.incident.id] = result
+        return failed
+
+    def _failure(self, failed: list[tuple[Change, Write, errors.RootlyError]]) -> ActionError:
+        change, write, failure = failed[0]
+        others = "".join(f" Also failed: {w.what} ({f})." for _, w, f in failed[1:])
+        status = change.incident.attributes.status or "unknown"
+        transition = next(
+            (t for t in TRANSITIONS.values() if write.request.path.endswith("/" + t.action)),
+            None,
+        )
+        if transition is not None and isinstance(failure, (errors.Rejected, errors.BadRequest)):
+            return Refused(
+                f"Rootly refused to {transition.action} incident {change.incident.label}, whose "
+                f"status is {status!r} ({failure.status}: {failure.said}). Rootly's lifecycle "
+                f"does not lead from {status!r} to {transition.status!r}; change it in Rootly "
+                f"if it must be.{others}\n{self._ledger.account()}"
+            )
+        # The words end with the ledger's account of what was done.
+        words = self._words(failure, Phase.CHANGE)
+        what = write.what[0].upper() + write.what[1:]
+        return ChangeFailed(f"{what} failed.{others} {words.message}")

@@ -1,0 +1,196 @@
+"""What each operation is and which inputs it reads. Pure data and checks, no I/O.
+
+`create` declares an incident (the action's first job). The others act on incidents
+that exist, named by `incident-id` or found by `dedup-key`: `update` changes fields,
+`add-event` writes to the timeline, and `mitigate`, `resolve` and `cancel` move the
+incident along Rootly's lifecycle.
+
+An input an operation does not read is an error rather than silently ignored: a
+`severity` next to `operation: resolve` is a mistake the user wants to hear about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from .errors import InvalidInput
+from .kinds import LIST_INPUTS
+
+__all__ = [
+    "FINAL_STATUSES",
+    "OPERATIONS",
+    "TARGET_INPUTS",
+    "TIMESTAMP_INPUTS",
+    "TRANSITIONS",
+    "UPDATE_FIELD_INPUTS",
+    "Operation",
+    "Transition",
+    "given_inputs",
+    "operation_problems",
+    "parse_operation",
+]
+
+Operation = Literal["create", "update", "add-event", "mitigate", "resolve", "cancel"]
+OPERATIONS: tuple[Operation, ...] = get_args(Operation)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A lifecycle call: where it leads, and how Rootly names its message."""
+
+    action: str  # the path segment: PUT /v1/incidents/{id}/{action}
+    status: str  # the incident's status after it
+    message_attribute: str
+    # Statuses in which there is nothing left to do: the incident is there, or past it
+    # (a resolved incident was mitigated on its way).
+    reached: frozenset[str]
+    verb: str  # "Resolved", for the default message and the log
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "mitigate": Transition(
+        "mitigate",
+        "mitigated",
+        "mitigation_message",
+        frozenset({"mitigated", "resolved", "closed"}),
+        "Mitigated",
+    ),
+    "resolve": Transition(
+        "resolve", "resolved", "resolution_message", frozenset({"resolved", "closed"}), "Resolved"
+    ),
+    "cancel": Transition(
+        "cancel", "cancelled", "cancellation_message", frozenset({"cancelled"}), "Cancelled"
+    ),
+}
+
+# Where an incident's lifecycle ends: leaving one of these may be refused.
+FINAL_STATUSES = frozenset({"resolved", "closed", "cancelled", "completed"})
+
+# The lifecycle timestamps a create or an update may set by hand (to backfill).
+TIMESTAMP_INPUTS = (
+    "started-at",
+    "detected-at",
+    "acknowledged-at",
+    "in-triage-at",
+    "mitigated-at",
+    "resolved-at",
+)
+
+# How an operation other than `create` names the incidents it acts on.
+TARGET_INPUTS = ("incident-id", "dedup-key")
+# Read by every operation.
+_COMMON = frozenset(
+    {
+        "api-token",
+        "api-url",
+        "operation",
+        "timeout-seconds",
+        "deadline-seconds",
+        "dry-run",
+        "fail-on-error",
+    }
+)
+# What finds existing incidents, and what to do when none is open.
+_TARGETING = frozenset({*TARGET_INPUTS, "dedup-window-hours", "fail-if-missing", "message"})
+# The fields `update` can change: exactly those Rootly's `update_incident` takes that
+# the action has inputs for. `notify-emails`, `test-incident` and the parent inputs are
+# create-only in Rootly's API. `form-fields` is left out for now: changing a value an
+# incident already has needs the selection's own ID (GET, then PUT or POST per field),
+# and whether Rootly's POST replaces or refuses an existing value is undocumented.
+UPDATE_FIELD_INPUTS: tuple[str, ...] = (
+    "title",
+    "summary",
+    "severity",
+    *LIST_INPUTS,
+    "labels",
+    "private",
+    "alert-ids",
+    "slack-channel-name",
+    *TIMESTAMP_INPUTS,
+)
+_ONLY_FOR_OTHERS = frozenset({"incident-id", "message", "fail-if-missing"})
+
+
+def reads(operation: Operation, every_input: frozenset[str]) -> frozenset[str]:
+    """The inputs `operation` reads, out of all of the action's inputs."""
+    if operation == "create":
+        return every_input - _ONLY_FOR_OTHERS
+    if operation == "update":
+        return _COMMON | _TARGETING | set(UPDATE_FIELD_INPUTS) | {"context-summary"}
+    return _COMMON | _TARGETING
+
+
+def parse_operation(text: str) -> Operation:
+    """One of `OPERATIONS`, written exactly."""
+    for operation in OPERATIONS:
+        if text == operation:
+            return operation
+    raise ValueError(f"expected one of {', '.join(OPERATIONS)}")
+
+
+def given_inputs(raw: Mapping[str, str], defaults: Mapping[str, str]) -> set[str]:
+    """The inputs written with a value other than their default (case of true/false aside)."""
+    return {
+        name
+        for name, default in defaults.items()
+        if (value := raw.get(name, "").strip()) and value.casefold() != default.casefold()
+    }
+
+
+def operation_problems(
+    operation: Operation, raw: Mapping[str, str], defaults: Mapping[str, str]
+) -> list[InvalidInput]:
+    """What is wrong with the inputs for this operation: inputs it does not read, a
+    missing target, an `update` with nothing to change, an event with no text."""
+    given = given_inputs(raw, defaults)
+    every_input = frozenset(defaults)
+
+    def readers(name: str) -> str:
+        return ", ".join(other for other in OPERATIONS if name in reads(other, every_input))
+
+    problems = [
+        InvalidInput(
+            name,
+            raw[name].strip(),
+            f"operation '{operation}' does not read it (it is read by: {readers(name)})",
+        )
+        for name in defaults
+        if name in given and name not in reads(operation, every_input)
+    ]
+    if operation == "create":
+        return problems
+    targets = [name for name in TARGET_INPUTS if name in given]
+    if not targets:
+        problems.append(
+            InvalidInput(
+                "incident-id or dedup-key",
+                "",
+                f"operation '{operation}' needs its incident: give 'incident-id' (an ID or "
+                "slug, such as the incident-id output of the step that declared it) or "
+                "'dedup-key' (every open incident declared with that key)",
+            )
+        )
+    elif len(targets) == 2:
+        problems.append(
+            InvalidInput(
+                "dedup-key",
+                raw["dedup-key"].strip(),
+                "give either 'incident-id' or 'dedup-key', not both",
+            )
+        )
+    if operation == "update" and not given & set(UPDATE_FIELD_INPUTS):
+        problems.append(
+            InvalidInput(
+                "operation",
+                operation,
+                "'update' changes only the fields given, and none was given: set one or "
+                f"more of {', '.join(UPDATE_FIELD_INPUTS)}",
+            )
+        )
+    if operation == "add-event" and "message" not in given:
+        problems.append(
+            InvalidInput("message", "", "operation 'add-event' needs the event's text in 'message'")
+        )
+    return problems

@@ -1,0 +1,147 @@
+"""What an operation sends to each incident, decided from the incident as read. Pure."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes import incident
+from rootly_incident_action.context import RunContext
+from rootly_incident_action.inputs import parse_inputs
+from rootly_incident_action.lifecycle import (
+    default_message,
+    event_text,
+    message_and_event,
+    plan_change,
+    run_reference,
+    update_attributes,
+    update_draft,
+)
+
+TOKEN = "rootly_" + "a" * 40
+RUN = RunContext(
+    server_url="https://github.com",
+    repository="acme/shop",
+    sha="0123456789abcdef",
+    ref="refs/heads/main",
+    ref_name="main",
+    workflow="Deploy",
+    job="deploy",
+    run_id="123456",
+    run_number="123",
+    run_attempt="2",
+)
+RUN_URL = "https://github.com/acme/shop/actions/runs/123456/attempts/2"
+
+
+def test_the_default_message_names_the_run_linked_and_the_branch() -> None:
+    assert default_message("resolve", RUN) == (
+        f"Resolved by [workflow Deploy run #123 (attempt 2)]({RUN_URL}) on main"
+    )
+    assert default_message("mitigate", RUN).startswith("Mitigated by [workflow Deploy")
+    assert default_message("cancel", RunContext()) == "Cancelled by rootly-incident-action."
+
+
+def test_the_event_links_the_run_the_job_and_the_commit() -> None:
+    assert event_text("resolve", RUN, "Fixed by 1.4.2") == (
+        "Resolved from GitHub Actions: Fixed by 1.4.2\n"
+        f"By workflow 'Deploy', job 'deploy', run #123 (attempt 2): {RUN_URL}\n"
+        "Commit 0123456: https://github.com/acme/shop/commit/0123456789abcdef"
+    )
+    assert event_text("add-event", RUN, "Rolled back").startswith("Rolled back\nBy workflow")
+    assert event_text("update", RUN, "", "severity, title").startswith(
+        "Updated from GitHub Actions (severity, title)\nBy"
+    )
+    assert event_text("add-event", RunContext(), "Note") == "Note"
+    assert run_reference(RunContext()) == ""
+
+
+@pytest.mark.parametrize(
+    ("operation", "status", "left_alone"),
+    [
+        ("resolve", "resolved", True),
+        ("resolve", "closed", True),
+        ("resolve", "mitigated", False),
+        ("mitigate", "resolved", True),
+        ("mitigate", "started", False),
+        ("cancel", "cancelled", True),
+        ("cancel", "resolved", False),
+    ],
+)
+def test_an_incident_already_there_or_past_it_is_left_alone(
+    operation: str, status: str, left_alone: bool
+) -> None:
+    change = plan_change(operation, incident(3, status=status), message="m", event="e")  # type: ignore[arg-type]
+    assert (change.writes == ()) is left_alone
+    if left_alone:
+        assert change.nothing_because == f"it is already {status}"
+
+
+def test_a_transition_and_its_event_go_together_unless_the_status_is_final() -> None:
+    open_change = plan_change("resolve", incident(3, status="mitigated"), message="m", event="e")
+    assert [w.request.path for w in open_change.writes] == [
+        "/v1/incidents/id-3/resolve",
+        "/v1/incidents/id-3/events",
+    ]
+    assert open_change.writes[0].request.body == {
+        "data": {"type": "incidents", "attributes": {"resolution_message": "m"}}
+    }
+    assert open_change.then == ()
+    final = plan_change("resolve", incident(3, status="cancelled"), message="m", event="e")
+    assert [w.request.path for w in final.writes] == ["/v1/incidents/id-3/resolve"]
+    assert [w.request.path for w in final.then] == ["/v1/incidents/id-3/events"]
+
+
+def test_update_sends_only_the_fields_given_with_labels_merged() -> None:
+    inputs = parse_inputs(
+        {
+            "api-token": TOKEN,
+            "operation": "update",
+            "dedup-key": "k",
+            "title": "New title",
+            "labels": "rollback=1.4.1, team=web",
+            "alert-ids": "a1",
+        }
+    )
+    draft = update_draft(inputs, RUN)
+    current = {"team": "payments", "rootly_action_dedup_key": "k"}
+
+    attributes = update_attributes(inputs.update_fields, draft, inputs.labels, current)
+
+    assert attributes == {
+        "title": "New title",
+        "alert_ids": ["a1"],
+        "labels": {"team": "web", "rootly_action_dedup_key": "k", "rollback": "1.4.1"},
+    }
+
+
+def test_update_summary_carries_the_run_block_unless_switched_off() -> None:
+    raw = {"api-token": TOKEN, "operation": "update", "dedup-key": "k", "summary": "Fixed."}
+    with_block = update_draft(parse_inputs(raw), RUN)
+    without = update_draft(parse_inputs({**raw, "context-summary": "false"}), RUN)
+
+    assert with_block.summary.startswith("Fixed.\n\n**Declared from GitHub Actions**")
+    assert without.summary == "Fixed."
+    assert with_block.labels == {}  # no context label, no dedup label: nothing re-sent
+
+
+def test_update_ignores_a_deployments_environment() -> None:
+    from rootly_incident_action.context import Deployment
+
+    inputs = parse_inputs(
+        {"api-token": TOKEN, "operation": "update", "dedup-key": "k", "title": "t"}
+    )
+    context = RunContext(repository="acme/shop", run_id="1", deployment=Deployment("9", "prod"))
+    assert update_draft(inputs, context).references["environments"] == ()
+
+
+def test_a_transition_without_a_message_gets_the_default_in_both_places() -> None:
+    message, event = message_and_event("resolve", RUN, None, frozenset())
+    assert message == default_message("resolve", RUN)
+    assert event.startswith(f"Resolved from GitHub Actions: {message}\n")
+    given, _ = message_and_event("cancel", RUN, "Oops", frozenset())
+    assert given == "Oops"
+    update_message, update_event = message_and_event(
+        "update", RUN, None, frozenset({"title", "labels"})
+    )
+    assert update_message == ""
+    assert update_event.startswith("Updated from GitHub Actions (labels, title)\n")

@@ -1,0 +1,138 @@
+"""The operation sequence against an in-memory store: what is sent together, what a
+failure says was done and not done."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes import MemoryStore
+from rootly_incident_action.errors import ActionError
+from rootly_incident_action.ledger import Ledger
+from rootly_incident_action.lifecycle import plan_change
+from rootly_incident_action.operate import ChangeFailed, IncidentMissing, Operator, Refused
+from rootly_incident_action.rootly import errors
+from rootly_incident_action.wording import Phase, explain
+
+KEY = {"rootly_action_dedup_key": "deploy-production"}
+
+
+def operator(store: MemoryStore) -> tuple[Operator, Ledger]:
+    ledger = Ledger(idle="Nothing was changed in Rootly.")
+
+    def words(failure: errors.RootlyError, phase: Phase) -> ActionError:
+        return explain(
+            failure,
+            phase,
+            base_url="https://api.rootly.com",
+            timeout=30,
+            deadline=120,
+            ledger=ledger,
+        )
+
+    return Operator(store, ledger, words), ledger
+
+
+def resolve_all(store: MemoryStore, op: Operator) -> None:
+    found = op.find(None, "deploy-production")
+    targets = op.open_with_key(found, "deploy-production")  # type: ignore[arg-type]
+    op.apply([plan_change("resolve", t, message="m", event="e") for t in targets])
+
+
+def test_every_open_incident_with_the_key_is_found_oldest_first_closed_ones_left_out() -> None:
+    store = MemoryStore()
+    store.add(KEY, status="resolved")
+    second = store.add(KEY)
+    store.add({"rootly_action_dedup_key": "other"})
+    fourth = store.add(KEY, status="mitigated")
+    op, _ = operator(store)
+
+    found = op.find(None, "deploy-production")
+
+    assert [i.id for i in op.open_with_key(found, "deploy-production")] == [  # type: ignore[arg-type]
+        second.id,
+        fourth.id,
+    ]
+
+
+def test_all_writes_of_all_incidents_are_sent_in_one_batch() -> None:
+    store = MemoryStore()
+    store.add(KEY)
+    store.add(KEY)
+    op, _ = operator(store)
+
+    resolve_all(store, op)
+
+    assert store.batches == [
+        [
+            "PUT /v1/incidents/id-1/resolve",
+            "POST /v1/incidents/id-1/events",
+            "PUT /v1/incidents/id-2/resolve",
+            "POST /v1/incidents/id-2/events",
+        ]
+    ]
+    assert {i.attributes.status for i in store.incidents} == {"resolved"}
+
+
+def test_a_failed_write_is_named_with_what_was_done_and_what_may_have_been() -> None:
+    store = MemoryStore()
+    store.add(KEY)
+    store.add(KEY)
+    store.write_failures["resolve"] = errors.TimedOut(
+        "PUT", "/v1/incidents/id-1/resolve", maybe_applied=True
+    )
+    op, _ = operator(store)
+
+    with pytest.raises(ChangeFailed) as caught:
+        resolve_all(store, op)
+
+    message = caught.value.message
+    assert message.startswith("The resolve call on incident #1 failed.")
+    assert "may have taken effect" in message
+    assert (
+        "Done in Rootly before this failed: the timeline event on incident #1; the resolve "
+        "call on incident #2; the timeline event on incident #2."
+    ) in message
+
+
+def test_a_refused_transition_names_the_status_and_adds_no_event() -> None:
+    store = MemoryStore()
+    store.add({}, status="cancelled")
+    store.write_failures["resolve"] = errors.Rejected(
+        "PUT", "/v1/incidents/id-1/resolve", status=422, titles=("Incident is cancelled",)
+    )
+    op, _ = operator(store)
+    target = op.find("id-1", None)
+
+    with pytest.raises(Refused) as caught:
+        op.apply([plan_change("resolve", target, message="m", event="e")])  # type: ignore[arg-type]
+
+    assert "Rootly refused to resolve incident #1, whose status is 'cancelled'" in (
+        caught.value.message
+    )
+    assert caught.value.message.endswith("Nothing was changed in Rootly.")
+    assert store.notes == []
+    assert store.batches == [["PUT /v1/incidents/id-1/resolve"]]
+
+
+def test_an_unknown_incident_id_names_the_input_and_how_to_find_the_id() -> None:
+    op, _ = operator(MemoryStore())
+
+    with pytest.raises(IncidentMissing) as caught:
+        op.find("inc-404", None)
+
+    assert caught.value.message.startswith(
+        "input 'incident-id': no incident has the ID or slug 'inc-404'"
+    )
+
+
+def test_incidents_left_alone_are_reported_unchanged() -> None:
+    store = MemoryStore()
+    store.add({}, status="resolved")
+    op, _ = operator(store)
+    target = op.find("id-1", None)
+
+    operated = op.apply([plan_change("resolve", target, message="m", event="e")])  # type: ignore[arg-type]
+
+    assert operated.any_changed is False
+    assert operated.left_alone == {"id-1": "it is already resolved"}
+    assert store.batches == []
