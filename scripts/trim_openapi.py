@@ -23,6 +23,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "/v1/incidents/{id}/cancel": ("put",),
     "/v1/incidents/{incident_id}/events": ("post",),
     "/v1/incidents/{incident_id}/form_field_selections": ("get", "post"),
+    "/v1/incident_form_field_selections/{id}": ("put",),
     "/v1/services": ("get",),
     "/v1/environments": ("get",),
     "/v1/severities": ("get",),

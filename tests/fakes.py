@@ -177,6 +177,15 @@ class MemoryStore:
         self.calls.append(f"add form field {selection['form_field_id']}")
         self.selections.setdefault(incident_id, []).append(selection)
 
+    def selections_of(
+        self, incident_ids: Sequence[str]
+    ) -> list[dict[str, str] | errors.RootlyError]:
+        self.calls.append(f"read values of {', '.join(incident_ids)}")
+        return [
+            {s["form_field_id"]: f"value-{s['form_field_id']}" for s in self.selections.get(i, [])}
+            for i in incident_ids
+        ]
+
     def send_together(
         self, writes: Sequence[tuple[ApiRequest, bool]]
     ) -> list[Incident | errors.RootlyError | None]:
@@ -190,6 +199,9 @@ class MemoryStore:
         if failure is not None:
             return failure
         attributes = (request.body or {})["data"]["attributes"]
+        if "form_field_selections" in request.path:
+            self.calls.append(f"{request.method} form field value")
+            return None
         if last == "events":
             self.notes.append((incident_id, attributes["event"]))
             return None

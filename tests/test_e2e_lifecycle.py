@@ -19,7 +19,8 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def declare(action: ActionHarness, key: str = "deploy-production", **inputs: str) -> ActionRun:
-    run = action.run({"title": "Deploy failed", "dedup-key": key, **inputs})
+    named = {name.replace("_", "-"): value for name, value in inputs.items()}
+    run = action.run({"title": "Deploy failed", "dedup-key": key, **named})
     assert run.exit_code == 0, run.stdout
     return run
 
@@ -415,3 +416,36 @@ def test_a_cancelled_step_says_which_writes_may_have_been_applied(
     assert "Traceback" not in done.stdout + done.stderr
     assert "::error title=Cancelled::" in done.stdout
     assert "Rootly may have applied them: the resolve call on incident #1" in done.stdout
+
+
+@every_setting("nested_form_fields")
+def test_update_sets_form_field_values_replacing_the_ones_the_incident_has(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    incident_id = declare(action, form_fields="Region: eu-west").outputs["incident-id"]
+    rootly.latency = 0.05
+
+    run = operate(
+        action,
+        "update",
+        dedup_key="deploy-production",
+        form_fields="Region: us-east\nCustomer impact: Card payments fail",
+    )
+
+    assert run.exit_code == 0, run.stdout
+    catalog = rootly.catalog
+    values = {s["form_field_id"]: s for s in rootly.form_field_selections[incident_id]}
+    region = catalog.id_of("form_fields", "region")
+    impact = catalog.id_of("form_fields", "customer-impact")
+    assert set(values) == {region, impact}
+    us_east = next(o.id for o in catalog.options_of(region) if o.name == "us-east")
+    assert values[region]["selected_option_ids"] == [us_east]
+    assert values[impact]["value"] == "Card payments fail"
+    # The value it had is changed in place, the new one added; no incident update sent.
+    assert sorted(writes(run)) == [
+        f"POST /v1/incidents/{incident_id}/events",
+        f"POST /v1/incidents/{incident_id}/form_field_selections",
+        f"PUT /v1/incident_form_field_selections/{rootly.selection_id(incident_id, region)}",
+    ]
+    # Search and lookups; the incident's values; the writes and the event.
+    assert max(round_trips(run.sent)) == 3

@@ -149,6 +149,7 @@ def test_every_input_is_read_into_its_field() -> None:
                 "environments",
                 "teams",
                 "causes",
+                "form-fields",
                 "private",
                 "labels",
                 "alert-ids",

@@ -145,3 +145,27 @@ def test_a_transition_without_a_message_gets_the_default_in_both_places() -> Non
     )
     assert update_message == ""
     assert update_event.startswith("Updated from GitHub Actions (labels, title)\n")
+
+
+def test_form_field_values_replace_the_incidents_own_or_are_added() -> None:
+    region = {"form_field_id": "f-region", "selected_option_ids": ["o-us"]}
+    impact = {"form_field_id": "f-impact", "value": "Card payments fail"}
+    change = plan_change(
+        "update", incident(3), message="", event="e", attributes={}, selections=(region, impact)
+    )
+    assert [w.request.path for w in change.writes] == ["/v1/incidents/id-3/events"]
+
+    completed = change.with_values({"f-region": "value-7"})
+
+    assert [(w.request.method, w.request.path) for w in completed.writes] == [
+        ("PUT", "/v1/incident_form_field_selections/value-7"),
+        ("POST", "/v1/incidents/id-3/form_field_selections"),
+        ("POST", "/v1/incidents/id-3/events"),
+    ]
+    assert completed.writes[0].request.body == {
+        "data": {
+            "type": "incident_form_field_selections",
+            "attributes": {"selected_option_ids": ["o-us"]},
+        }
+    }
+    assert completed.selections == ()

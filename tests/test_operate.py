@@ -136,3 +136,29 @@ def test_incidents_left_alone_are_reported_unchanged() -> None:
     assert operated.any_changed is False
     assert operated.left_alone == {"id-1": "it is already resolved"}
     assert store.batches == []
+
+
+def test_form_field_values_are_read_for_every_incident_at_once_before_the_writes() -> None:
+    store = MemoryStore()
+    first, second = store.add(KEY), store.add(KEY)
+    store.selections[first.id] = [{"form_field_id": "f-region"}]
+    op, _ = operator(store)
+    selection = ({"form_field_id": "f-region", "value": "x"},)
+
+    changes = op.complete(
+        [
+            plan_change("update", t, message="", event="e", attributes={}, selections=selection)
+            for t in (first, second)
+        ]
+    )
+    op.apply(changes)
+
+    assert store.calls[0] == "read values of id-1, id-2"
+    assert store.batches == [
+        [
+            "PUT /v1/incident_form_field_selections/value-f-region",
+            "POST /v1/incidents/id-1/events",
+            "POST /v1/incidents/id-2/form_field_selections",
+            "POST /v1/incidents/id-2/events",
+        ]
+    ]

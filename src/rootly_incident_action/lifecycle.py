@@ -54,6 +54,25 @@ class Change:
     # Sent only once every write succeeded: the timeline event of a transition Rootly
     # may refuse must not claim it happened.
     then: tuple[Write, ...] = ()
+    # Form field values an update sets; each becomes a PUT of the value the incident has
+    # for that field, or a POST, once the incident's values are read (`with_values`).
+    selections: tuple[dict[str, Any], ...] = ()
+
+    def with_values(self, existing: dict[str, str]) -> Change:
+        """The change with a write per form field value, given the incident's values
+        (form field ID -> the ID of its value)."""
+        label = self.incident.label
+        writes = []
+        for selection in self.selections:
+            value_id = existing.get(selection["form_field_id"])
+            if value_id:
+                request = api.update_form_field_selection(value_id, selection)
+            else:
+                request = api.add_form_field_selection(self.incident.id, selection)
+            writes.append(Write(request, f"a form field value on incident {label}"))
+        # The event goes last, so it stays the last write when the list is shown.
+        *before, note = self.writes
+        return replace(self, writes=(*before, *writes, note), selections=())
 
     @property
     def all_writes(self) -> tuple[Write, ...]:
@@ -172,6 +191,7 @@ def plan_change(
     message: str,
     event: str,
     attributes: dict[str, Any] | None = None,
+    selections: tuple[dict[str, Any], ...] = (),
 ) -> Change:
     """The writes `operation` sends to `incident`, or why it sends none."""
     label = incident.label
@@ -184,7 +204,9 @@ def plan_change(
             f"the update of incident {label}",
             answers_incident=True,
         )
-        return Change(incident, (update, note))
+        # Only form fields given: the incident's own fields are left alone.
+        writes = (update, note) if attributes else (note,)
+        return Change(incident, writes, selections=selections)
     transition = TRANSITIONS[operation]
     status = incident.attributes.status or ""
     if status in transition.reached:

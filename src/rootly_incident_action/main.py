@@ -205,16 +205,20 @@ def _operate(
             current = target.attributes.label_values  # labels are merged into these
             return update_attributes(inputs.update_fields, plan.incident, inputs.labels, current)
 
-        changes = [
-            plan_change(
-                inputs.operation,
-                target,
-                message=message,
-                event=event,
-                attributes=attributes(target),
-            )
-            for target in targets
-        ]
+        selections = plan.incident.form_field_selections if plan is not None else ()
+        changes = operator.complete(
+            [
+                plan_change(
+                    inputs.operation,
+                    target,
+                    message=message,
+                    event=event,
+                    attributes=attributes(target),
+                    selections=selections,
+                )
+                for target in targets
+            ]
+        )
         if inputs.dry_run:
             report_operation_dry_run(runner, inputs, changes, USER_AGENT)
             return 0

@@ -100,6 +100,23 @@ class Operator:
         """Every open incident carrying the key, oldest first."""
         return tuple(dedup.labelled(search.incidents, dedup.DEDUP_LABEL, dedup_key))
 
+    def complete(self, changes: Sequence[Change]) -> list[Change]:
+        """Changes that set form field values, completed with a write per value: the
+        incidents' values are read (all at once) to know which exist."""
+        needing = [change for change in changes if change.selections]
+        if not needing:
+            return list(changes)
+        read = self._store.selections_of([change.incident.id for change in needing])
+        existing: dict[str, dict[str, str]] = {}
+        for change, values in zip(needing, read, strict=True):
+            if isinstance(values, errors.RootlyError):
+                raise self._words(values, Phase.READ_VALUES)
+            existing[change.incident.id] = values
+        return [
+            change.with_values(existing[change.incident.id]) if change.selections else change
+            for change in changes
+        ]
+
     def apply(self, changes: Sequence[Change]) -> Operated:
         """Send every write of every change together (then the writes that wait for
         them); raise if any failed."""

@@ -96,14 +96,14 @@ _COMMON = frozenset(
 _TARGETING = frozenset({*TARGET_INPUTS, "dedup-window-hours", "fail-if-missing", "message"})
 # The fields `update` can change: exactly those Rootly's `update_incident` takes that
 # the action has inputs for. `notify-emails`, `test-incident` and the parent inputs are
-# create-only in Rootly's API. `form-fields` is left out for now: changing a value an
-# incident already has needs the selection's own ID (GET, then PUT or POST per field),
-# and whether Rootly's POST replaces or refuses an existing value is undocumented.
+# create-only in Rootly's API. `form-fields` are not attributes of the update: each value
+# is a PUT of the incident's value for that field, or a POST where it has none.
 UPDATE_FIELD_INPUTS: tuple[str, ...] = (
     "title",
     "summary",
     "severity",
     *LIST_INPUTS,
+    "form-fields",
     "labels",
     "private",
     "alert-ids",

@@ -72,6 +72,13 @@ class IncidentStore(Protocol):
         """Add one form field value to an existing incident."""
         ...
 
+    def selections_of(
+        self, incident_ids: Sequence[str]
+    ) -> list[dict[str, str] | errors.RootlyError]:
+        """For each incident, at once: form field ID -> the ID of its value (selection),
+        or the failure to read them."""
+        ...
+
     def send_together(
         self, writes: Sequence[tuple[api.ApiRequest, bool]]
     ) -> list[Incident | errors.RootlyError | None]:
@@ -156,13 +163,30 @@ class RootlyStore:
         self._client.send(api.add_event(incident_id, text))
 
     def form_field_ids(self, incident_id: str) -> set[str]:
-        found: set[str] = set()
+        return set(self._selection_ids(incident_id))
+
+    def _selection_ids(self, incident_id: str) -> dict[str, str]:
+        found: dict[str, str] = {}
         for page in self._client.pages(api.form_field_selections(incident_id), 10):
             for resource in page.resources():
                 field_id = resource.attributes.get("form_field_id")
                 if field_id:
-                    found.add(str(field_id))
+                    found[str(field_id)] = resource.id
         return found
+
+    def selections_of(
+        self, incident_ids: Sequence[str]
+    ) -> list[dict[str, str] | errors.RootlyError]:
+        def caught(incident_id: str) -> Callable[[], dict[str, str] | errors.RootlyError]:
+            def call() -> dict[str, str] | errors.RootlyError:
+                try:
+                    return self._selection_ids(incident_id)
+                except errors.RootlyError as failure:
+                    return failure
+
+            return call
+
+        return self._client.gather([caught(incident_id) for incident_id in incident_ids])
 
     def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
         self._client.send(api.add_form_field_selection(incident_id, selection))

@@ -37,6 +37,7 @@ class Phase(Enum):
     FIND = "reading the incident named by 'incident-id'"
     FIND_BY_KEY = "searching for the open incidents that carry the dedup key"
     CHANGE = "changing the incident"
+    READ_VALUES = "reading the custom form field values the incident has"
 
 
 class RootlyFailure(ActionError):

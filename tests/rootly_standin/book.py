@@ -192,6 +192,24 @@ class IncidentBook:
             stored.append(selection)
         return self.selection_resource(incident["id"], selection)
 
+    def update_selection(self, selection_id: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        """PUT /v1/incident_form_field_selections/{id}: new values for one field's value;
+        the selection keeps its field (the body cannot name another)."""
+        found = [
+            (incident_id, index, selection)
+            for incident_id, stored in self.selections.items()
+            for index, selection in enumerate(stored)
+            if self.selection_resource(incident_id, selection)["id"] == selection_id
+        ]
+        if not found:
+            raise Answer(404, "Not found or unauthorized")
+        incident_id, index, selection = found[0]
+        changed = {"form_field_id": selection["form_field_id"], **attributes}
+        self.check_selections([changed], creating=False)
+        with self._lock:
+            self.selections[incident_id][index] = changed
+        return self.selection_resource(incident_id, changed)
+
     @staticmethod
     def selection_resource(incident_id: str, selection: dict[str, Any]) -> dict[str, Any]:
         return {

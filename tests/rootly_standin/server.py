@@ -136,6 +136,11 @@ class RootlyStandIn:
     def form_field_selections(self) -> dict[str, list[dict[str, Any]]]:
         return self.book.selections
 
+    def selection_id(self, incident_id: str, form_field_id: str) -> str:
+        """The ID Rootly gives the value of one form field on one incident."""
+        resource = self.book.selection_resource(incident_id, {"form_field_id": form_field_id})
+        return str(resource["id"])
+
     @property
     def required_form_fields(self) -> set[str]:
         return self.book.required_form_fields
@@ -320,6 +325,10 @@ class RootlyStandIn:
             ("POST", "/v1/incidents/{incident_id}/form_field_selections"): lambda: (
                 201,
                 {"data": book.add_selection(key, attributes)},
+            ),
+            ("PUT", "/v1/incident_form_field_selections/{id}"): lambda: (
+                200,
+                {"data": book.update_selection(key, attributes)},
             ),
         }
         for action in ("mitigate", "resolve", "cancel"):

@@ -29,6 +29,7 @@ __all__ = [
     "mark_duplicate",
     "segment",
     "transition",
+    "update_form_field_selection",
     "update_incident",
 ]
 
@@ -147,6 +148,14 @@ def add_form_field_selection(incident_id: str, selection: dict[str, Any]) -> Api
     path = f"/v1/incidents/{segment(incident_id)}/form_field_selections"
     attributes = {"incident_id": incident_id, **selection}
     return ApiRequest("POST", path, body=_envelope("incident_form_field_selections", attributes))
+
+
+def update_form_field_selection(selection_id: str, selection: dict[str, Any]) -> ApiRequest:
+    """PUT one value of a form field an incident already has (its selection's own ID);
+    the field itself cannot change, so `form_field_id` is not sent."""
+    attributes = {k: v for k, v in selection.items() if k != "form_field_id"}
+    path = f"/v1/incident_form_field_selections/{segment(selection_id)}"
+    return ApiRequest("PUT", path, body=_envelope("incident_form_field_selections", attributes))
 
 
 def list_entries(
