@@ -449,3 +449,19 @@ def test_update_sets_form_field_values_replacing_the_ones_the_incident_has(
     ]
     # Search and lookups; the incident's values; the writes and the event.
     assert max(round_trips(run.sent)) == 3
+
+
+def test_a_write_that_fails_is_named_with_what_was_done(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    incident_id = declare(action).outputs["incident-id"]
+    rootly.add_fault("POST", "/v1/incidents/{incident_id}/events", status=422)
+
+    run = operate(action, "resolve", incident_id=incident_id)
+
+    assert run.exit_code == 1
+    assert run.error.title == "Incident not fully changed"
+    message = run.error.message
+    assert message.startswith("The timeline event on incident #1 failed.")
+    assert "Done in Rootly before this failed: the resolve call on incident #1." in message
+    assert stored(rootly, incident_id)["status"] == "resolved"

@@ -169,3 +169,13 @@ def test_form_field_values_replace_the_incidents_own_or_are_added() -> None:
         }
     }
     assert completed.selections == ()
+
+
+def test_a_run_without_link_name_or_job_is_still_named() -> None:
+    bare = RunContext(repository="acme/shop", run_id="55")
+    assert run_reference(bare) == "a workflow, run #55"
+    link = "https://github.com/acme/shop/actions/runs/55"
+    assert default_message("resolve", bare) == f"Resolved by [workflow acme/shop run #55]({link})"
+    assert event_text("resolve", bare, "m") == (
+        f"Resolved from GitHub Actions: m\nBy a workflow, run #55: {link}"
+    )

@@ -3,14 +3,18 @@ failure says was done and not done."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from fakes import MemoryStore
+from fakes import MemoryStore, incident
 from rootly_incident_action.errors import ActionError
 from rootly_incident_action.ledger import Ledger
 from rootly_incident_action.lifecycle import plan_change
 from rootly_incident_action.operate import ChangeFailed, IncidentMissing, Operator, Refused
 from rootly_incident_action.rootly import errors
+from rootly_incident_action.rootly.models import Incident
+from rootly_incident_action.store import Search
 from rootly_incident_action.wording import Phase, explain
 
 KEY = {"rootly_action_dedup_key": "deploy-production"}
@@ -162,3 +166,47 @@ def test_form_field_values_are_read_for_every_incident_at_once_before_the_writes
             "POST /v1/incidents/id-2/events",
         ]
     ]
+
+
+class FailingStore(MemoryStore):
+    """A store whose reads fail as Rootly's do when it is down."""
+
+    def get(self, id_or_slug: str) -> Incident:
+        raise errors.ServerFailed("GET", f"/v1/incidents/{id_or_slug}", status=503)
+
+    def recent(self, *, fresh: bool = False) -> Search:
+        raise errors.PermissionDenied("GET", "/v1/incidents", status=403, titles=("Forbidden",))
+
+    def selections_of(
+        self, incident_ids: Sequence[str]
+    ) -> list[dict[str, str] | errors.RootlyError]:
+        return [
+            errors.TimedOut("GET", f"/v1/incidents/{i}/form_field_selections") for i in incident_ids
+        ]
+
+
+def test_a_failed_read_says_what_was_being_read_and_that_nothing_changed() -> None:
+    store = FailingStore()
+    op, _ = operator(store)
+
+    with pytest.raises(ActionError) as by_id:
+        op.find("inc-1", None)
+    with pytest.raises(ActionError) as by_key:
+        op.find(None, "deploy-production")
+    change = plan_change(
+        "update",
+        incident(1),
+        message="",
+        event="e",
+        attributes={},
+        selections=({"form_field_id": "f"},),
+    )
+    with pytest.raises(ActionError) as values:
+        op.complete([change])
+
+    assert "reading the incident named by 'incident-id'" in by_id.value.message
+    assert "searching for the open incidents that carry the dedup key" in by_key.value.message
+    assert "reading the custom form field values the incident has" in values.value.message
+    for caught in (by_id, by_key, values):
+        assert caught.value.message.endswith("Nothing was changed in Rootly.")
+    assert store.batches == []

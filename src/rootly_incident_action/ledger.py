@@ -90,8 +90,9 @@ class Ledger:
         if self.pending:
             lines.append(
                 f"Sent without an answer, so Rootly may have applied them: "
-                f"{'; '.join(self.pending)}. Look at the incident before re-running (a "
-                "re-run leaves an incident already in the wanted state alone)."
+                f"{'; '.join(self.pending)}. Look at the incident before re-running: a "
+                "re-run skips a mitigate, resolve or cancel already done, but sends an "
+                "update or an event again."
             )
         if not lines:
             return self.idle

@@ -100,7 +100,7 @@ def default_message(operation: Operation, context: RunContext) -> str:
     attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
     number = context.run_number or context.run_id
     run = f"workflow {context.workflow or context.repository} run #{number}"
-    shown = f"[{run}{attempt}]({context.run_url})" if context.run_url else run + attempt
+    shown = f"[{run}{attempt}]({context.run_url})"  # a workflow run always has its link
     where = f" on {context.ref_name}" if context.ref_name else ""
     return f"{verb} by {shown}{where}"
 
@@ -118,10 +118,9 @@ def event_text(operation: Operation, context: RunContext, message: str, fields: 
         lines.append(message)
     run = run_reference(context)
     if run:
-        lines.append(f"By {run}: {context.run_url}" if context.run_url else f"By {run}")
-    if context.sha:
-        commit = f"Commit {context.short_sha}"
-        lines.append(f"{commit}: {context.commit_url}" if context.commit_url else commit)
+        lines.append(f"By {run}: {context.run_url}")
+    if context.commit_url:
+        lines.append(f"Commit {context.short_sha}: {context.commit_url}")
     return "\n".join(lines)
 
 
