@@ -465,3 +465,17 @@ def test_a_write_that_fails_is_named_with_what_was_done(
     assert message.startswith("The timeline event on incident #1 failed.")
     assert "Done in Rootly before this failed: the resolve call on incident #1." in message
     assert stored(rootly, incident_id)["status"] == "resolved"
+
+
+@pytest.mark.parametrize("dry_run", ["true", "false"])
+def test_a_private_incident_never_shows_its_title_when_acted_on(
+    action: ActionHarness, rootly: RootlyStandIn, dry_run: str
+) -> None:
+    declare(action, title="Payroll export leaked", private="true")
+
+    run = operate(action, "resolve", dedup_key="deploy-production", dry_run=dry_run)
+
+    assert run.exit_code == 0, run.stdout
+    shown = run.stdout + run.summary
+    assert "Payroll" not in shown and "payroll" not in shown
+    assert "#1" in shown
