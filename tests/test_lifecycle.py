@@ -179,3 +179,79 @@ def test_a_run_without_link_name_or_job_is_still_named() -> None:
     assert event_text("resolve", bare, "m") == (
         f"Resolved from GitHub Actions: m\nBy a workflow, run #55: {link}"
     )
+
+
+def test_each_operation_sends_exactly_its_writes_with_their_bodies() -> None:
+    target = incident(3, status="started")
+    event_body = {
+        "data": {"type": "incident_events", "attributes": {"event": "E", "visibility": "internal"}}
+    }
+
+    added = plan_change("add-event", target, message="M", event="E")
+    updated = plan_change("update", target, message="", event="E", attributes={"title": "T"})
+    cancelled = plan_change("cancel", target, message="M", event="E")
+
+    assert [(w.request.method, w.request.body, w.answers_incident) for w in added.writes] == [
+        ("POST", event_body, False)
+    ]
+    assert [w.what for w in added.writes] == ["the timeline event on incident #3"]
+    assert [(w.request.method, w.request.path, w.answers_incident) for w in updated.writes] == [
+        ("PUT", "/v1/incidents/id-3", True),
+        ("POST", "/v1/incidents/id-3/events", False),
+    ]
+    assert updated.writes[0].request.body == {
+        "data": {"type": "incidents", "attributes": {"title": "T"}}
+    }
+    assert updated.writes[0].what == "the update of incident #3"
+    assert [(w.request.path, w.answers_incident) for w in cancelled.writes] == [
+        ("/v1/incidents/id-3/cancel", True),
+        ("/v1/incidents/id-3/events", False),
+    ]
+    assert cancelled.writes[0].request.body == {
+        "data": {"type": "incidents", "attributes": {"cancellation_message": "M"}}
+    }
+    assert cancelled.writes[0].what == "the cancel call on incident #3"
+    assert cancelled.writes[1].request.body == event_body
+
+
+def test_update_maps_every_field_to_its_attribute() -> None:
+    raw = {
+        "api-token": TOKEN,
+        "operation": "update",
+        "incident-id": "inc-1",
+        "severity": "1b8e7e22-0000-4000-8000-000000000001",
+        "services": "1b8e7e22-0000-4000-8000-000000000002",
+        "teams": "1b8e7e22-0000-4000-8000-000000000003",
+        "private": "true",
+        "slack-channel-name": "inc-rollback",
+        "resolved-at": "2026-11-28T10:00:00Z",
+    }
+    inputs = parse_inputs(raw)
+
+    attributes = update_attributes(
+        inputs.update_fields, update_draft(inputs, RUN), inputs.labels, {"a": "b"}
+    )
+
+    assert attributes == {
+        "severity_id": "1b8e7e22-0000-4000-8000-000000000001",
+        "service_ids": ["1b8e7e22-0000-4000-8000-000000000002"],
+        "group_ids": ["1b8e7e22-0000-4000-8000-000000000003"],
+        "private": True,
+        "slack_channel_name": "inc-rollback",
+        "resolved_at": "2026-11-28T10:00:00Z",
+    }
+
+
+def test_the_default_message_of_each_transition_and_of_an_update() -> None:
+    for operation, verb in (("mitigate", "Mitigated"), ("cancel", "Cancelled")):
+        assert default_message(operation, RUN) == (  # type: ignore[arg-type]
+            f"{verb} by [workflow Deploy run #123 (attempt 2)]({RUN_URL}) on main"
+        )
+    assert default_message("update", RunContext()) == "Updated by rootly-incident-action."
+    unnumbered = RunContext(repository="acme/shop", run_id="9", workflow="")
+    assert default_message("resolve", unnumbered) == (
+        "Resolved by [workflow acme/shop run #9](https://github.com/acme/shop/actions/runs/9)"
+    )
+    assert message_and_event("update", RUN, "Rolled back", frozenset({"title"}))[1].startswith(
+        "Updated from GitHub Actions (title): Rolled back\n"
+    )

@@ -126,3 +126,16 @@ def test_parsed_inputs_carry_the_target_the_message_and_the_fields_given() -> No
     )
     assert inputs.update_fields == {"severity", "labels"}
     assert inputs.fail_if_missing is False
+
+
+def test_each_problem_names_its_input_and_value_exactly() -> None:
+    def named(**raw: str) -> list[tuple[str, str]]:
+        given = {name.replace("_", "-"): value for name, value in raw.items()}
+        operation = parse_operation(given["operation"])
+        return [(p.name, p.value) for p in operation_problems(operation, given, INPUT_DEFAULTS)]
+
+    assert named(operation="resolve") == [("incident-id or dedup-key", "")]
+    assert named(operation="resolve", incident_id=" a ", dedup_key=" k ") == [("dedup-key", "k")]
+    assert named(operation="update", dedup_key="k") == [("operation", "update")]
+    assert named(operation="add-event", dedup_key="k") == [("message", "")]
+    assert named(operation="cancel", dedup_key="k", title=" T ") == [("title", "T")]
