@@ -42,6 +42,10 @@ SCENARIOS: dict[str, tuple[dict[str, str], bool]] = {
         {"operation": "update", "dedup-key": KEY, **NAMES},
         False,
     ),
+    "update by incident-id, two form fields": (
+        {"operation": "update", "form-fields": "Region: eu-west\nCustomer impact: none"},
+        True,
+    ),
     "cancel by dedup-key": ({"operation": "cancel", "dedup-key": KEY}, False),
 }
 
