@@ -479,3 +479,24 @@ def test_a_private_incident_never_shows_its_title_when_acted_on(
     shown = run.stdout + run.summary
     assert "Payroll" not in shown and "payroll" not in shown
     assert "#1" in shown
+
+
+def test_a_form_field_value_rootly_refuses_is_named_by_the_field(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    incident_id = declare(action).outputs["incident-id"]
+    rootly.add_fault("POST", "/v1/incidents/{incident_id}/form_field_selections", status=422)
+
+    run = operate(
+        action,
+        "update",
+        incident_id=incident_id,
+        title="Rolled back",
+        form_fields="Region: eu-west",
+    )
+
+    assert run.exit_code == 1
+    message = run.error.message
+    assert message.startswith("The value of form field 'Region' on incident #1 failed.")
+    assert "Done in Rootly before this failed: the update of incident #1; " in message
+    assert stored(rootly, incident_id)["title"] == "Rolled back"

@@ -151,7 +151,13 @@ def test_form_field_values_replace_the_incidents_own_or_are_added() -> None:
     region = {"form_field_id": "f-region", "selected_option_ids": ["o-us"]}
     impact = {"form_field_id": "f-impact", "value": "Card payments fail"}
     change = plan_change(
-        "update", incident(3), message="", event="e", attributes={}, selections=(region, impact)
+        "update",
+        incident(3),
+        message="",
+        event="e",
+        attributes={},
+        selections=(region, impact),
+        field_names={"f-region": "Region"},
     )
     assert [w.request.path for w in change.writes] == ["/v1/incidents/id-3/events"]
 
@@ -169,6 +175,10 @@ def test_form_field_values_replace_the_incidents_own_or_are_added() -> None:
         }
     }
     assert completed.selections == ()
+    assert [w.what for w in completed.writes[:2]] == [
+        "the value of form field 'Region' on incident #3",
+        "the value of form field 'f-impact' on incident #3",
+    ]
 
 
 def test_a_run_without_link_name_or_job_is_still_named() -> None:

@@ -8,7 +8,7 @@ sends them (`operate.py` does) so a dry run prints exactly what would be sent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .context import RunContext
@@ -57,6 +57,8 @@ class Change:
     # Form field values an update sets; each becomes a PUT of the value the incident has
     # for that field, or a POST, once the incident's values are read (`with_values`).
     selections: tuple[dict[str, Any], ...] = ()
+    # form field ID -> the name the user wrote, for messages about one value
+    field_names: dict[str, str] = field(default_factory=dict)
 
     def with_values(self, existing: dict[str, str]) -> Change:
         """The change with a write per form field value, given the incident's values
@@ -69,7 +71,8 @@ class Change:
                 request = api.update_form_field_selection(value_id, selection)
             else:
                 request = api.add_form_field_selection(self.incident.id, selection)
-            writes.append(Write(request, f"a form field value on incident {label}"))
+            name = self.field_names.get(selection["form_field_id"], selection["form_field_id"])
+            writes.append(Write(request, f"the value of form field {name!r} on incident {label}"))
         # The event goes last, so it stays the last write when the list is shown.
         *before, note = self.writes
         return replace(self, writes=(*before, *writes, note), selections=())
@@ -191,6 +194,7 @@ def plan_change(
     event: str,
     attributes: dict[str, Any] | None = None,
     selections: tuple[dict[str, Any], ...] = (),
+    field_names: dict[str, str] | None = None,
 ) -> Change:
     """The writes `operation` sends to `incident`, or why it sends none."""
     label = incident.label
@@ -205,7 +209,7 @@ def plan_change(
         )
         # Only form fields given: the incident's own fields are left alone.
         writes = (update, note) if attributes else (note,)
-        return Change(incident, writes, selections=selections)
+        return Change(incident, writes, selections=selections, field_names=field_names or {})
     transition = TRANSITIONS[operation]
     status = incident.attributes.status or ""
     if status in transition.reached:

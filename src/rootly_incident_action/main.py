@@ -215,6 +215,7 @@ def _operate(
                     event=event,
                     attributes=attributes(target),
                     selections=selections,
+                    field_names=plan.incident.form_field_names if plan is not None else None,
                 )
                 for target in targets
             ]
