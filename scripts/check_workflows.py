@@ -6,7 +6,10 @@
 2. tests/workflows/failure-job.yml, the README's recommended pattern: a deploy job fails,
    and a failure job of its own declares the incident through `uses: ./` against the
    local Rootly stand-in, then hands its outputs to a later step.
-Exits non-zero, saying why, when either does not behave.
+3. tests/workflows/resolve-on-recovery.yml, the README's "Resolve on recovery" pattern:
+   a red run declares the incident, then a green run resolves it by its dedup key (the
+   failure job skipped), and a second green run finds nothing open.
+Exits non-zero, saying why, when one does not behave.
 """
 
 from __future__ import annotations
@@ -64,6 +67,47 @@ def main() -> None:
         if services != [stable_id("services", "payments"), stable_id("services", "checkout")]:
             fail(f"the incident has the wrong services: {services}", log)
         print(f"failure-job.yml: declared {attributes['title']!r} through uses: ./")
+
+    with RootlyStandIn(token="act-token", port=0) as rootly:
+        check_resolve_on_recovery(rootly)
+
+
+def recovery_run(rootly: RootlyStandIn, outcome: str) -> str:
+    """One run of the pattern whose deploy job ends `outcome` (red or green); its log."""
+    code, log = act(
+        "workflow_dispatch",
+        "-W",
+        "tests/workflows/resolve-on-recovery.yml",
+        "-s",
+        f"ROOTLY_API_TOKEN={rootly.token}",
+        "--env",
+        f"ROOTLY_API_URL={rootly.url}",
+        "--env",
+        f"DEPLOY_OUTCOME={outcome}",
+    )
+    if outcome == "green" and code != 0:
+        fail("a green run of resolve-on-recovery.yml did not succeed under act", log)
+    return log
+
+
+def check_resolve_on_recovery(rootly: RootlyStandIn) -> None:
+    red = recovery_run(rootly, "red")
+    if "[Deploy/declare-incident] 🏁  Job succeeded" not in red or len(rootly.incidents) != 1:
+        fail("the red run did not declare one incident", red)
+    if "Deploy/resolve-incident" in red:
+        fail("the red run ran the resolve job", red)
+    green = recovery_run(rootly, "green")
+    if "Deploy/declare-incident" in green:
+        fail("the green run ran the failure job", green)
+    if "resolve-incident status=resolved changed=true" not in green:
+        fail("the green run did not resolve the incident", green)
+    again = recovery_run(rootly, "green")
+    if "resolve-incident status= changed=false" not in again:
+        fail("a second green run changed something", again)
+    status = rootly.incidents[0]["attributes"]["status"]
+    if len(rootly.incidents) != 1 or status != "resolved" or rootly.violations:
+        fail(f"expected one resolved incident: {rootly.incidents}, {rootly.violations}", again)
+    print("resolve-on-recovery.yml: a red run declared, a green run resolved, the next did nothing")
 
 
 if __name__ == "__main__":
