@@ -119,6 +119,8 @@ class ExampleRun:
     # The `inputs.*` of a `workflow_dispatch` example, as the person running it gave them.
     dispatch_inputs: dict[str, str] = field(default_factory=dict)
     step_outputs: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    # The matrix leg being run (name -> value); unset names take the matrix's first value.
+    matrix: dict[str, str] = field(default_factory=dict)
     runs: list[tuple[ActionStep, dict[str, str], ActionRun]] = field(default_factory=list)
 
     def evaluate(self, job: str, text: str) -> str:
@@ -135,7 +137,7 @@ class ExampleRun:
         if parts[0] == "matrix" and len(parts) == 2:
             matrix = self.example.jobs[job].get("strategy", {}).get("matrix", {})
             if parts[1] in matrix:
-                return str(matrix[parts[1]][0])
+                return self.matrix.get(parts[1], str(matrix[parts[1]][0]))
         if parts[0] == "steps" and len(parts) == 4 and parts[2] == "outputs":
             return self.step_outputs.get((job, parts[1]), {}).get(parts[3], "")
         if parts[0] == "needs" and len(parts) == 4 and parts[2] == "outputs":

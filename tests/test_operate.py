@@ -37,7 +37,7 @@ def operator(store: MemoryStore) -> tuple[Operator, Ledger]:
 
 
 def resolve_all(store: MemoryStore, op: Operator) -> None:
-    found = op.find(None, "deploy-production")
+    found = op.find(None)
     targets = op.open_with_key(found, "deploy-production")  # type: ignore[arg-type]
     op.apply([plan_change("resolve", t, message="m", event="e") for t in targets])
 
@@ -50,7 +50,7 @@ def test_every_open_incident_with_the_key_is_found_oldest_first_closed_ones_left
     fourth = store.add(KEY, status="mitigated")
     op, _ = operator(store)
 
-    found = op.find(None, "deploy-production")
+    found = op.find(None)
 
     assert [i.id for i in op.open_with_key(found, "deploy-production")] == [  # type: ignore[arg-type]
         second.id,
@@ -105,7 +105,7 @@ def test_a_refused_transition_names_the_status_and_adds_no_event() -> None:
         "PUT", "/v1/incidents/id-1/resolve", status=422, titles=("Incident is cancelled",)
     )
     op, _ = operator(store)
-    target = op.find("id-1", None)
+    target = op.find("id-1")
 
     with pytest.raises(Refused) as caught:
         op.apply([plan_change("resolve", target, message="m", event="e")])  # type: ignore[arg-type]
@@ -122,7 +122,7 @@ def test_an_unknown_incident_id_names_the_input_and_how_to_find_the_id() -> None
     op, _ = operator(MemoryStore())
 
     with pytest.raises(IncidentMissing) as caught:
-        op.find("inc-404", None)
+        op.find("inc-404")
 
     assert caught.value.message.startswith(
         "input 'incident-id': no incident has the ID or slug 'inc-404'"
@@ -133,7 +133,7 @@ def test_incidents_left_alone_are_reported_unchanged() -> None:
     store = MemoryStore()
     store.add({}, status="resolved")
     op, _ = operator(store)
-    target = op.find("id-1", None)
+    target = op.find("id-1")
 
     operated = op.apply([plan_change("resolve", target, message="m", event="e")])  # type: ignore[arg-type]
 
@@ -190,9 +190,9 @@ def test_a_failed_read_says_what_was_being_read_and_that_nothing_changed() -> No
     op, _ = operator(store)
 
     with pytest.raises(ActionError) as by_id:
-        op.find("inc-1", None)
+        op.find("inc-1")
     with pytest.raises(ActionError) as by_key:
-        op.find(None, "deploy-production")
+        op.find(None)
     change = plan_change(
         "update",
         incident(1),
@@ -210,3 +210,21 @@ def test_a_failed_read_says_what_was_being_read_and_that_nothing_changed() -> No
     for caught in (by_id, by_key, values):
         assert caught.value.message.endswith("Nothing was changed in Rootly.")
     assert store.batches == []
+
+
+def test_a_parent_key_finds_the_open_parents_and_for_a_move_their_open_children() -> None:
+    store = MemoryStore()
+    parent_key = {"rootly_action_parent_key": "nightly"}
+    parent = store.add(parent_key)
+    open_child = store.add({}, parent_incident_id=parent.id)
+    store.add({}, parent_incident_id=parent.id, status="resolved")
+    store.add({"rootly_action_parent_key": "other"})
+    later_parent = store.add(parent_key)
+    op, _ = operator(store)
+    found = op.find(None)
+
+    moved = op.open_parents(found, "nightly", with_children=True)  # type: ignore[arg-type]
+    updated = op.open_parents(found, "nightly", with_children=False)  # type: ignore[arg-type]
+
+    assert [i.id for i in moved] == [parent.id, later_parent.id, open_child.id]
+    assert [i.id for i in updated] == [parent.id, later_parent.id]

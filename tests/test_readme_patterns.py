@@ -114,3 +114,28 @@ def test_cancel_a_test_incident_declared_by_mistake(
     assert cancelled.outputs["changed"] == "true"
     assert again.outputs["changed"] == "false"
     assert len(events(rootly, incident["id"])) == 1
+
+
+def test_a_matrix_whose_parent_is_resolved_when_it_passes(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    pattern = start_example(
+        example("A matrix whose parent incident is resolved when it passes"), rootly
+    )
+
+    def shard(number: int, night: str) -> ActionRun:
+        pattern.matrix = {"shard": str(number)}
+        return run(pattern, action, "test", 0, night)
+
+    first_night = [shard(1, "5001"), shard(2, "5001")]
+    second_night = [shard(1, "5002")]
+    passing = run(pattern, action, "resolve", 0, "5003")
+
+    parents = [i for i in rootly.incidents if not i["attributes"]["parent_incident_id"]]
+    children = [i for i in rootly.incidents if i["attributes"]["parent_incident_id"]]
+    assert len(parents) == 1 and len(children) == 2
+    assert {c["attributes"]["parent_incident_id"] for c in children} == {parents[0]["id"]}
+    assert second_night[0].outputs["incident-id"] == first_night[0].outputs["incident-id"]
+    assert passing.outputs["incident-id"] == parents[0]["id"]
+    assert {i["attributes"]["status"] for i in rootly.incidents} == {"resolved"}
+    assert parents[0]["attributes"]["resolution_message"] == "Every shard passes again."

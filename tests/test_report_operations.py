@@ -122,3 +122,14 @@ def test_a_dry_run_prints_every_write_with_the_token_hidden_and_private_text_hid
         "### 🧪 Rootly resolve dry run\n\nThe inputs are valid. The action would send 4 "
         "write(s) to 3 incident(s); nothing was sent. The exact requests are in the step's log."
     ]
+
+
+def test_nothing_open_names_the_parent_key_when_that_was_the_target() -> None:
+    runner = RecordingRunner()
+
+    report_nothing_open(runner, inputs(dedup_key=None, parent_key="nightly-tests"))
+
+    assert runner.said("info") == [
+        "No open parent incident carries the parent key 'nightly-tests' (incidents created "
+        "in the last 168 h were searched): nothing to resolve."
+    ]

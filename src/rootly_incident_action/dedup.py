@@ -30,6 +30,7 @@ __all__ = [
     "is_open",
     "labelled",
     "made_by",
+    "oldest_first",
     "settle",
 ]
 
@@ -83,7 +84,12 @@ def labelled(incidents: Iterable[Incident], label: str, value: str) -> list[Inci
         for incident in incidents
         if is_open(incident) and incident.attributes.label_values.get(label) == value
     ]
-    return sorted(found, key=_creation_order)
+    return oldest_first(found)
+
+
+def oldest_first(incidents: Iterable[Incident]) -> list[Incident]:
+    """Incidents in the order Rootly created them (its numbering), ties by creation time."""
+    return sorted(incidents, key=_creation_order)
 
 
 def made_by(incidents: Iterable[Incident], creator: str) -> list[Incident]:

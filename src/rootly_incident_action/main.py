@@ -168,6 +168,7 @@ def _operate(
     from .declare import report_search
     from .lifecycle import message_and_event, plan_change, update_attributes, update_draft
     from .operate import Operator
+    from .operations import TRANSITIONS
     from .report import report_nothing_open, report_operated, report_operation_dry_run
     from .rootly.models import Incident
     from .store import RootlyStore
@@ -187,12 +188,17 @@ def _operate(
             plan = _resolve_names(client, plan, [first], words)
         else:
             first()
-        found = operator.find(inputs.incident_id, inputs.dedup_key)
+        found = operator.find(inputs.incident_id)
         if isinstance(found, Incident):
             targets: tuple[Incident, ...] = (found,)
         else:
             report_search(runner, found)
-            targets = operator.open_with_key(found, inputs.dedup_key or "")
+            if inputs.dedup_key:
+                targets = operator.open_with_key(found, inputs.dedup_key)
+            else:
+                moves = inputs.operation in TRANSITIONS
+                parent_key = inputs.parent_key or ""
+                targets = operator.open_parents(found, parent_key, with_children=moves)
         if not targets:
             return report_nothing_open(runner, inputs)
         message, event = message_and_event(

@@ -76,8 +76,8 @@ class Operator:
         self._ledger = ledger
         self._words = words
 
-    def find(self, incident_id: str | None, dedup_key: str | None) -> Search | Incident:
-        """The incident named by ID or slug, or the search in which to find the key's."""
+    def find(self, incident_id: str | None) -> Search | Incident:
+        """The incident named by ID or slug, or the search in which to find a key's."""
         if incident_id:
             try:
                 return self._store.get(incident_id)
@@ -89,7 +89,6 @@ class Operator:
                 ) from None
             except errors.RootlyError as failure:
                 raise self._words(failure, Phase.FIND) from None
-        assert dedup_key, "inputs checks that one of incident-id and dedup-key is given"
         try:
             return self._store.recent()
         except errors.RootlyError as failure:
@@ -99,6 +98,23 @@ class Operator:
     def open_with_key(search: Search, dedup_key: str) -> tuple[Incident, ...]:
         """Every open incident carrying the key, oldest first."""
         return tuple(dedup.labelled(search.incidents, dedup.DEDUP_LABEL, dedup_key))
+
+    @staticmethod
+    def open_parents(
+        search: Search, parent_key: str, *, with_children: bool
+    ) -> tuple[Incident, ...]:
+        """Every open parent carrying the key, oldest first; then, `with_children`, their
+        open sub-incidents (so that none stays open under a resolved parent)."""
+        parents = dedup.labelled(search.incidents, dedup.PARENT_LABEL, parent_key)
+        if not with_children:
+            return tuple(parents)
+        ids = {parent.id for parent in parents}
+        children = [
+            incident
+            for incident in dedup.oldest_first(search.incidents)
+            if dedup.is_open(incident) and incident.attributes.parent_incident_id in ids
+        ]
+        return (*parents, *children)
 
     def complete(self, changes: Sequence[Change]) -> list[Change]:
         """Changes that set form field values, completed with a write per value: the

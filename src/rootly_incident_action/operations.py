@@ -79,7 +79,7 @@ TIMESTAMP_INPUTS = (
 )
 
 # How an operation other than `create` names the incidents it acts on.
-TARGET_INPUTS = ("incident-id", "dedup-key")
+TARGET_INPUTS = ("incident-id", "dedup-key", "parent-key")
 # Read by every operation.
 _COMMON = frozenset(
     {
@@ -168,16 +168,17 @@ def operation_problems(
                 "incident-id or dedup-key",
                 "",
                 f"operation '{operation}' needs its incident: give 'incident-id' (an ID or "
-                "slug, such as the incident-id output of the step that declared it) or "
-                "'dedup-key' (every open incident declared with that key)",
+                "slug, such as the incident-id output of the step that declared it), "
+                "'dedup-key' (every open incident declared with that key) or 'parent-key' "
+                "(every open parent incident declared with that key in 'parent: run' mode)",
             )
         )
-    elif len(targets) == 2:
+    elif len(targets) > 1:
         problems.append(
             InvalidInput(
-                "dedup-key",
-                raw["dedup-key"].strip(),
-                "give either 'incident-id' or 'dedup-key', not both",
+                targets[-1],
+                raw[targets[-1]].strip(),
+                f"give one of 'incident-id', 'dedup-key' and 'parent-key', not {len(targets)}",
             )
         )
     if operation == "update" and not given & set(UPDATE_FIELD_INPUTS):

@@ -279,10 +279,14 @@ def report_operated(runner: Runner, inputs: ActionInputs, operated: Operated) ->
 def report_nothing_open(runner: Runner, inputs: ActionInputs) -> int:
     """No open incident carries the key: success with `changed=false`, unless the inputs
     say that is an error. The exit code."""
-    key = inputs.dedup_key or ""
+    what = (
+        f"incident carries the dedup key {inputs.dedup_key!r}"
+        if inputs.dedup_key
+        else f"parent incident carries the parent key {inputs.parent_key!r}"
+    )
     sentence = (
-        f"No open incident carries the dedup key {key!r} (incidents created in the last "
-        f"{inputs.dedup_window_hours:g} h were searched): nothing to {inputs.operation}."
+        f"No open {what} (incidents created in the last {inputs.dedup_window_hours:g} h "
+        f"were searched): nothing to {inputs.operation}."
     )
     if inputs.fail_if_missing:
         failure = ActionError(sentence + " 'fail-if-missing' is true, so the step fails.")
