@@ -87,8 +87,7 @@ def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     from .inputs import parse_inputs
     from .listing import format_kind
     from .lookups import Lookup
-    from .main import USER_AGENT
-    from .rootly.client import RootlyClient
+    from .main import Seams, connect
     from .rootly.errors import RootlyError
     from .wording import Phase, explain
 
@@ -96,22 +95,22 @@ def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     runner.mask(inputs.get("api-token", ""))
     try:
         settings = parse_inputs(inputs)
-        try:
-            with RootlyClient(
-                settings.api_url,
-                settings.api_token.reveal(),
-                user_agent=USER_AGENT,
-                timeout=settings.timeout_seconds,
-            ) as client:
-                found = fetch(client, [Lookup(kind, "list") for kind in kinds])
-        except RootlyError as failure:
-            raise explain(
+
+        def words(failure: RootlyError, phase: Phase) -> ActionError:
+            return explain(
                 failure,
                 Phase.LIST,
                 base_url=settings.api_url,
                 timeout=settings.timeout_seconds,
                 deadline=settings.deadline_seconds,
-            ) from None
+            )
+
+        # The same client as the action's, bound by 'deadline-seconds' as the action is.
+        with connect(settings, Seams(), words) as client:
+            try:
+                found = fetch(client, [Lookup(kind, "list") for kind in kinds])
+            except RootlyError as failure:
+                raise words(failure, Phase.LIST) from None
         for kind in kinds:
             runner.info(format_kind(kind, found[Lookup(kind, "list")]) + "\n")
     except ActionError as failure:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .rootly.errors import RootlyError
     from .wording import Phase
 
-__all__ = ["USER_AGENT", "Cancelled", "Seams", "run"]
+__all__ = ["USER_AGENT", "Cancelled", "Seams", "connect", "run"]
 
 USER_AGENT = f"rootly-incident-action/{__version__}"
 
@@ -125,7 +125,7 @@ def _talk(
     from .store import RootlyStore
 
     words = _words(inputs, ledger, describe_references(plan.incident))
-    with _connect(inputs, seams, words) as client:
+    with connect(inputs, seams, words) as client:
         store = RootlyStore(client, inputs.dedup_window_hours)
         # The duplicate search and the given parent depend on no name: they go in the
         # first round with the lookups, so the create can be the second round trip.
@@ -175,7 +175,7 @@ def _operate(
 
     plan = Plan(update_draft(inputs, context)) if inputs.operation == "update" else None
     words = _words(inputs, ledger, describe_references(plan.incident) if plan else "")
-    with _connect(inputs, seams, words) as client:
+    with connect(inputs, seams, words) as client:
         store = RootlyStore(client, inputs.dedup_window_hours)
         operator = Operator(store, ledger, words)
         # The incident (or the search for the key) rides with the name lookups.
@@ -257,9 +257,11 @@ def _words(
     return words
 
 
-def _connect(
+def connect(
     inputs: ActionInputs, seams: Seams, words: Callable[[RootlyError, Phase], ActionError]
 ) -> RootlyClient:
+    """The Rootly client the inputs describe, its deadline starting now; a setup failure
+    (an unusable CA bundle) comes out in `words`."""
     from .rootly.client import RootlyClient
     from .rootly.errors import RootlyError
     from .wording import Phase
