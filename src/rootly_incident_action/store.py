@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .rootly import errors
 from .rootly import requests as api
@@ -177,16 +178,8 @@ class RootlyStore:
     def selections_of(
         self, incident_ids: Sequence[str]
     ) -> list[dict[str, str] | errors.RootlyError]:
-        def caught(incident_id: str) -> Callable[[], dict[str, str] | errors.RootlyError]:
-            def call() -> dict[str, str] | errors.RootlyError:
-                try:
-                    return self._selection_ids(incident_id)
-                except errors.RootlyError as failure:
-                    return failure
-
-            return call
-
-        return self._client.gather([caught(incident_id) for incident_id in incident_ids])
+        calls = [_caught(partial(self._selection_ids, incident_id)) for incident_id in incident_ids]
+        return self._client.gather(calls)
 
     def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
         self._client.send(api.add_form_field_selection(incident_id, selection))
@@ -194,19 +187,27 @@ class RootlyStore:
     def send_together(
         self, writes: Sequence[tuple[api.ApiRequest, bool]]
     ) -> list[Incident | errors.RootlyError | None]:
-        def one(request: api.ApiRequest, answers_incident: bool) -> Incident | None:
-            if answers_incident:
-                return self._client.incident(request)
-            self._client.send(request)
-            return None
+        calls = [_caught(partial(self._write, request, flag)) for request, flag in writes]
+        return self._client.gather(calls)
 
-        def caught(request: api.ApiRequest, answers_incident: bool) -> Callable[[], Any]:
-            def call() -> Incident | errors.RootlyError | None:
-                try:
-                    return one(request, answers_incident)
-                except errors.RootlyError as failure:
-                    return failure
+    def _write(self, request: api.ApiRequest, answers_incident: bool) -> Incident | None:
+        if answers_incident:
+            return self._client.incident(request)
+        self._client.send(request)
+        return None
 
-            return call
 
-        return self._client.gather([caught(request, flag) for request, flag in writes])
+T = TypeVar("T")
+
+
+def _caught(call: Callable[[], T]) -> Callable[[], T | errors.RootlyError]:
+    """`call`, handing back a Rootly failure instead of raising it: among calls sent
+    together, one failure must not hide what the others did."""
+
+    def guarded() -> T | errors.RootlyError:
+        try:
+            return call()
+        except errors.RootlyError as failure:
+            return failure
+
+    return guarded
