@@ -164,19 +164,28 @@ def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: Incide
     titles = ["Dry run: the request that would be sent to Rootly"]
     titles.append("Dry run: and the run's parent incident, if no job has declared it yet")
     for title, request in zip(titles, requests, strict=False):
-        with runner.group(title):
-            runner.info(f"{request['method']} {request['url']}")
-            for name, value in request["headers"].items():
-                runner.info(f"{name}: {value}")
-            runner.info("")
-            body = _private_safe(request["body"]) if draft.private else request["body"]
-            runner.info(json.dumps(body, indent=2, ensure_ascii=False))
+        body = _private_safe(request["body"]) if draft.private else request["body"]
+        _show_request(
+            runner, title, f"{request['method']} {request['url']}", request["headers"], body
+        )
     runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
     subject = "a private incident" if draft.private else f"“{markdown(draft.title)}”"
     runner.append_summary(
         f"### 🧪 Rootly incident dry run\n\nThe inputs are valid. The action would declare "
         f"{subject}; nothing was sent. The exact request is in the step's log."
     )
+
+
+def _show_request(
+    runner: Runner, title: str, line: str, headers: dict[str, str], body: Any
+) -> None:
+    """One request a dry run would send, as a folded group: request line, headers, body."""
+    with runner.group(title):
+        runner.info(line)
+        for name, value in headers.items():
+            runner.info(f"{name}: {value}")
+        runner.info("")
+        runner.info(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 def _private_safe(body: dict[str, Any]) -> dict[str, Any]:
@@ -316,13 +325,14 @@ def report_operation_dry_run(
         for write in change.all_writes:
             count += 1
             request = write.request
-            with runner.group(f"Dry run: {write.what}"):
-                runner.info(f"{request.method} {inputs.api_url}{request.path}")
-                for name, value in api.headers("***", user_agent).items():
-                    runner.info(f"{name}: {value}")
-                runner.info("")
-                body = _private_safe(request.body or {}) if private else request.body
-                runner.info(json.dumps(body, indent=2, ensure_ascii=False))
+            body = _private_safe(request.body or {}) if private else request.body
+            _show_request(
+                runner,
+                f"Dry run: {write.what}",
+                f"{request.method} {inputs.api_url}{request.path}",
+                api.headers("***", user_agent),
+                body,
+            )
     runner.info(f"Dry run: every input is valid; {count} write(s) were not sent to Rootly.")
     runner.append_summary(
         f"### 🧪 Rootly {markdown(inputs.operation)} dry run\n\nThe inputs are valid. The "
