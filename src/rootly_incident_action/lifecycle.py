@@ -15,7 +15,7 @@ from .context import RunContext
 from .incident import IncidentDraft, build_incident
 from .inputs import ActionInputs
 from .kinds import KINDS_BY_INPUT
-from .operations import FINAL_STATUSES, TRANSITIONS, Operation
+from .operations import FINAL_STATUSES, TRANSITIONS, Operation, Transition
 from .rootly import requests as api
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ class Write:
     what: str
     # Whether Rootly's answer is the incident after the change (the transition or update).
     answers_incident: bool = False
+    # The lifecycle move this write asks for, if it is one (its refusal is worded apart).
+    move: Transition | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ def plan_change(
         api.transition(incident.id, transition.action, transition.message_attribute, message),
         f"the {transition.action} call on incident {label}",
         answers_incident=True,
+        move=transition,
     )
     if status in FINAL_STATUSES:
         # Leaving a final status is a transition Rootly may refuse: ask first, and add the

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -179,11 +180,9 @@ def _operate(
         store = RootlyStore(client, inputs.dedup_window_hours)
         operator = Operator(store, ledger, words)
         # The incident (or the search for the key) rides with the name lookups.
+        first: Callable[[], Any] = store.warm_recent
         if inputs.incident_id:
-            incident_id = inputs.incident_id
-            first: Callable[[], Any] = lambda: store.warm(incident_id)  # noqa: E731
-        else:
-            first = store.warm_recent
+            first = partial(store.warm, inputs.incident_id)
         if plan is not None:
             plan = _resolve_names(client, plan, [first], words)
         else:

@@ -20,7 +20,6 @@ from . import dedup
 from .errors import ActionError
 from .ledger import Ledger
 from .lifecycle import Change, Write
-from .operations import TRANSITIONS
 from .rootly import errors
 from .store import IncidentStore
 from .wording import Phase
@@ -173,10 +172,7 @@ class Operator:
         change, write, failure = failed[0]
         others = "".join(f" Also failed: {w.what} ({f})." for _, w, f in failed[1:])
         status = change.incident.attributes.status or "unknown"
-        transition = next(
-            (t for t in TRANSITIONS.values() if write.request.path.endswith("/" + t.action)),
-            None,
-        )
+        transition = write.move
         if transition is not None and isinstance(failure, (errors.Rejected, errors.BadRequest)):
             return Refused(
                 f"Rootly refused to {transition.action} incident {change.incident.label}, whose "
