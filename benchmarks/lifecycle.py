@@ -21,11 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from action_harness import ENTRYPOINT, action_defaults, github_environment
+from action_harness import ENTRYPOINT
 from rootly_standin import RootlyStandIn
 from rootly_standin.direct import call
 from rootly_standin.rounds import round_trips
+from round_trips import step_environment
 
 KEY = "deploy-production"
 NAMES = {"severity": "SEV1", "services": "Payments Gateway, Checkout", "teams": "Platform"}
@@ -68,13 +70,7 @@ def run_once(rootly: RootlyStandIn, inputs: dict[str, str], number: int) -> tupl
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "workspace").mkdir()
-        values = {**action_defaults(), **inputs, "api-token": rootly.token, "api-url": rootly.url}
-        environ = {
-            "PATH": "/usr/bin:/bin",
-            **github_environment(workdir, None),
-            "GITHUB_RUN_ID": str(5000 + number),
-            **{f"INPUT_{name.upper()}": value for name, value in values.items() if value},
-        }
+        environ = step_environment(rootly, workdir, inputs, {"GITHUB_RUN_ID": str(5000 + number)})
         before = len(rootly.requests)
         started = time.perf_counter()
         done = subprocess.run(

@@ -64,20 +64,13 @@ def run_once(
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "workspace").mkdir()
-        values = {
-            **action_defaults(),
-            **inputs,
-            "title": "Benchmark",
-            "api-token": rootly.token,
-            "api-url": rootly.url,
-        }
-        environ = {
-            "PATH": "/usr/bin:/bin",
-            **github_environment(workdir, None),
-            # A new run each time: the dedup key must not find the last run's incident.
-            "GITHUB_RUN_ID": str(1000 + number),
-            **{f"INPUT_{name.upper()}": value for name, value in values.items() if value},
-        }
+        # A new run each time: the dedup key must not find the last run's incident.
+        environ = step_environment(
+            rootly,
+            workdir,
+            {**inputs, "title": "Benchmark"},
+            {"GITHUB_RUN_ID": str(1000 + number)},
+        )
         before = len(rootly.requests)
         started = time.perf_counter()
         done = subprocess.run(command, env=environ, capture_output=True, check=False)
@@ -88,6 +81,20 @@ def run_once(
     rounds = round_trips(sent)
     create = next(i for i, r in enumerate(sent) if (r.method, r.path) == ("POST", "/v1/incidents"))
     return create + 1, rounds[create], len(sent) - create - 1, seconds
+
+
+def step_environment(
+    rootly: RootlyStandIn, workdir: Path, inputs: dict[str, str], env: dict[str, str]
+) -> dict[str, str]:
+    """The environment the runner gives one step: GITHUB_* (with `env` over them) and an
+    INPUT_* for every input given or defaulted, pointed at the stand-in."""
+    values = {**action_defaults(), **inputs, "api-token": rootly.token, "api-url": rootly.url}
+    return {
+        "PATH": "/usr/bin:/bin",
+        **github_environment(workdir, None),
+        **env,
+        **{f"INPUT_{name.upper()}": value for name, value in values.items() if value},
+    }
 
 
 def exported(revision: str, into: Path) -> Path:

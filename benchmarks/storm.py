@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from action_harness import ENTRYPOINT, action_defaults, github_environment
+from action_harness import ENTRYPOINT
 from rootly_standin import RootlyStandIn
-from round_trips import exported
+from round_trips import exported, step_environment
 
 EXPECTED = 20 + 1 + 10 + 1
 CLOSED = {"resolved", "cancelled", "closed"}
@@ -63,13 +63,7 @@ def run_job(
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "workspace").mkdir()
-        values = {**action_defaults(), **inputs, "api-token": rootly.token, "api-url": rootly.url}
-        environ = {
-            "PATH": "/usr/bin:/bin",
-            **github_environment(workdir, None),
-            **env,
-            **{f"INPUT_{name.upper()}": value for name, value in values.items() if value},
-        }
+        environ = step_environment(rootly, workdir, inputs, env)
         started = time.perf_counter()
         done = subprocess.run(command, env=environ, capture_output=True, check=False, timeout=300)
         return done.returncode, time.perf_counter() - started
