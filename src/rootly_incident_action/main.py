@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from .rootly.client import RootlyClient
     from .rootly.errors import RootlyError
-    from .wording import Phase
+    from .wording import Phase, Words
 
 __all__ = ["USER_AGENT", "Cancelled", "Seams", "connect", "run"]
 
@@ -135,8 +135,7 @@ def _talk(
             if any(draft.dedup_key for draft in plan.drafts()):
                 alongside.append(store.warm_recent)
             if plan.incident.parent_incident:
-                parent_ref = plan.incident.parent_incident
-                alongside.append(lambda: store.warm(parent_ref))
+                alongside.append(partial(store.warm, plan.incident.parent_incident))
         asked = plan.incident  # as written: the summary names the severity the user wrote
         plan = _resolve_names(client, plan, alongside, words)
         for warning in plan.incident.warnings:
@@ -237,9 +236,7 @@ def _operate(
     return 0
 
 
-def _words(
-    inputs: ActionInputs, ledger: Ledger, references: str
-) -> Callable[[RootlyError, Phase], ActionError]:
+def _words(inputs: ActionInputs, ledger: Ledger, references: str) -> Words:
     from .wording import explain
 
     def words(failure: RootlyError, phase: Phase) -> ActionError:
@@ -256,9 +253,7 @@ def _words(
     return words
 
 
-def connect(
-    inputs: ActionInputs, seams: Seams, words: Callable[[RootlyError, Phase], ActionError]
-) -> RootlyClient:
+def connect(inputs: ActionInputs, seams: Seams, words: Words) -> RootlyClient:
     """The Rootly client the inputs describe, its deadline starting now; a setup failure
     (an unusable CA bundle) comes out in `words`."""
     from .rootly.client import RootlyClient
@@ -284,7 +279,7 @@ def _resolve_names(
     client: RootlyClient,
     plan: Plan,
     alongside: list[Callable[[], Any]],
-    words: Callable[[RootlyError, Phase], ActionError],
+    words: Words,
 ) -> Plan:
     """Look every name up (with `alongside` in the first round), then resolve the plan.
 

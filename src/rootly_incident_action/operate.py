@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from .ledger import Ledger
 from .lifecycle import Change, Write
 from .rootly import errors
 from .store import IncidentStore
-from .wording import Phase
+from .wording import Phase, Words
 
 if TYPE_CHECKING:
     from .rootly.models import Incident
@@ -62,9 +62,6 @@ class Operated:
     def any_changed(self) -> bool:
         """Whether the operation changed at least one incident."""
         return bool(self.changed)
-
-
-Words = Callable[[errors.RootlyError, Phase], ActionError]
 
 
 class Operator:

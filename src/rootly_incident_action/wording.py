@@ -16,7 +16,7 @@ from .errors import ActionError
 from .ledger import Ledger
 from .rootly import errors
 
-__all__ = ["Phase", "RootlyFailure", "Situation", "explain", "title_of"]
+__all__ = ["Phase", "RootlyFailure", "Situation", "Words", "explain", "title_of"]
 
 
 class Phase(Enum):
@@ -38,6 +38,11 @@ class Phase(Enum):
     FIND_BY_KEY = "searching for the open incidents that carry the dedup key"
     CHANGE = "changing the incident"
     READ_VALUES = "reading the custom form field values the incident has"
+
+
+# Turns a failure met in a phase into the message for the user (`explain`, bound to one
+# run's settings and ledger).
+Words = Callable[[errors.RootlyError, Phase], ActionError]
 
 
 class RootlyFailure(ActionError):
