@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,18 +29,24 @@ def rootly(request: pytest.FixtureRequest) -> Iterator[RootlyStandIn]:
     assert standin.violations == [], "requests that Rootly's schema rejects were sent"
     # Off-spec only in the known ways (contract.ALLOWED_EXCEPTIONS), each with a reason.
     known = {
-        f"{method} {template}: {attribute}"
-        for (method, template), (attribute, _) in ALLOWED_EXCEPTIONS.items()
+        f"{method} {template}: {attribute}" for method, template, attribute in ALLOWED_EXCEPTIONS
     }
     assert set(standin.exceptions) <= known
 
 
-def every_setting(switch: str) -> pytest.MarkDecorator:
-    """Run a test once per setting of one switch of the stand-in's behaviour."""
+def every_setting(*switches: str) -> pytest.MarkDecorator:
+    """Run a test once per setting of one switch of the stand-in's behaviour, or once per
+    combination of the settings of several."""
+    combinations = list(itertools.product(*(SETTINGS[switch] for switch in switches)))
     return pytest.mark.parametrize(
         "rootly",
-        [Behaviour(**{switch: setting}) for setting in SETTINGS[switch]],  # type: ignore[arg-type]
-        ids=[f"{switch}={setting}" for setting in SETTINGS[switch]],
+        [Behaviour(**dict(zip(switches, chosen, strict=True))) for chosen in combinations],  # type: ignore[arg-type]
+        ids=[
+            ",".join(
+                f"{switch}={setting}" for switch, setting in zip(switches, chosen, strict=True)
+            )
+            for chosen in combinations
+        ],
         indirect=True,
     )
 

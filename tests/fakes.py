@@ -12,10 +12,11 @@ from urllib.parse import unquote
 
 import httpx
 
+from rootly_incident_action.incident import FORM_FIELD_ATTRIBUTES
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.models import Incident
 from rootly_incident_action.rootly.requests import ApiRequest
-from rootly_incident_action.store import Search
+from rootly_incident_action.store import Created, Search
 
 
 @dataclass
@@ -114,6 +115,10 @@ class MemoryStore:
     retired: list[tuple[str, str]] = field(default_factory=list)
     selections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     keeps_nested_form_fields: bool = True
+    # Whether a create with an idempotency key already used answers with its incident.
+    honours_keys: bool = False
+    keys: list[str] = field(default_factory=list)  # every create's idempotency key
+    made_with_key: dict[str, str] = field(default_factory=dict)
     refuse_duplicate_call: bool = False
     # Failures for writes sent together, by the end of their path ("resolve", "events").
     write_failures: dict[str, errors.RootlyError] = field(default_factory=dict)
@@ -137,22 +142,26 @@ class MemoryStore:
                 return known
         raise errors.NotFound("GET", f"/v1/incidents/{id_or_slug}", status=404)
 
-    def create(self, attributes: dict[str, Any]) -> Incident:
+    def create(self, attributes: dict[str, Any], idempotency_key: str) -> Created:
         self.calls.append("create")
+        self.keys.append(idempotency_key)
         if self.create_failures and not self.create_failures[0][1]:
             raise self.create_failures.pop(0)[0]  # refused or lost before Rootly acted
+        if self.honours_keys and idempotency_key in self.made_with_key:
+            return Created(self.get(self.made_with_key[idempotency_key]), replayed=True)
         made = self.add(
             attributes.get("labels") or {},
             title=attributes.get("title"),
             parent_incident_id=attributes.get("parent_incident_id"),
             private=bool(attributes.get("private")),
         )
-        nested = attributes.get("form_field_selections_attributes") or []
+        self.made_with_key[idempotency_key] = made.id
+        nested = [value for name in FORM_FIELD_ATTRIBUTES for value in attributes.get(name) or []]
         if self.keeps_nested_form_fields:
-            self.selections[made.id] = list(nested)
+            self.selections[made.id] = nested
         if self.create_failures:
             raise self.create_failures.pop(0)[0]  # made, but the answer was lost
-        return made
+        return Created(made)
 
     def add(self, labels: dict[str, str], **attributes: Any) -> Incident:
         """An incident made by anyone (this job or another), numbered in creation order."""
@@ -160,7 +169,7 @@ class MemoryStore:
         self.incidents.append(made)
         return made
 
-    def retire(self, duplicate: Incident, survivor: Incident) -> str:
+    def retire(self, duplicate: Incident, survivor: Incident, reason: str) -> str:
         self.calls.append(f"retire {duplicate.id}")
         self.retired.append((duplicate.id, survivor.id))
         self.incidents = [i if i.id != duplicate.id else _cancelled(i) for i in self.incidents]

@@ -202,9 +202,68 @@ def test_every_page_is_read_and_later_pages_are_bounded() -> None:
         )
 
     client, seen, _ = client_with([page])
-    pages = list(client.pages(api.list_entries("/v1/services"), max_pages=10))
-    assert [p.data[0]["id"] for p in pages] == [f"s{n}" for n in range(1, 11)]
+    listed = client.pages(api.list_entries("/v1/services"), max_pages=10)
+    assert [p.data[0]["id"] for p in listed.pages] == [f"s{n}" for n in range(1, 11)]
+    assert listed.more
     assert len(seen) == 10
+
+
+def numbered(request: httpx.Request, total: int, size: int = 2) -> list[dict[str, str]]:
+    """Entries `e0`... of a list of `total`, the ones a page number or cursor asks for."""
+    after = request.url.params.get("page[after]")
+    start = int(after) if after else (int(request.url.params["page[number]"]) - 1) * size
+    return [{"id": f"e{i}", "type": "incidents"} for i in range(start, min(start + size, total))]
+
+
+def test_a_refused_deep_page_number_switches_to_the_cursor() -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        if int(request.url.params.get("page[number]", 0)) > 2:
+            return json_answer(400, {"errors": [{"title": "page too deep", "status": "400"}]})
+        data = numbered(request, total=9)
+        last = int(data[-1]["id"][1:])
+        meta = {"total_pages": 5, "next_cursor": str(last + 1) if last < 8 else None}
+        return json_answer(200, {"data": data, "meta": meta})
+
+    client, seen, _ = client_with([page])
+    request = api.ApiRequest("GET", "/v1/incidents", {"page[number]": 1, "page[size]": 2})
+    listed = client.pages(request, max_pages=10)
+
+    assert [e["id"] for p in listed.pages for e in p.data] == [f"e{i}" for i in range(9)]
+    assert not listed.more
+    after = [r.url.params.get("page[after]") for r in seen if "page[after]" in r.url.params]
+    assert after == ["4", "6", "8"]
+    assert all("page[number]" not in r.url.params for r in seen if "page[after]" in r.url.params)
+
+
+def test_without_totals_a_full_page_means_there_may_be_more() -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        return json_answer(200, {"data": numbered(request, total=5), "meta": {}})
+
+    client, seen, _ = client_with([page])
+    request = api.ApiRequest("GET", "/v1/incidents", {"page[number]": 1, "page[size]": 2})
+    listed = client.pages(request, max_pages=10)
+
+    assert [e["id"] for p in listed.pages for e in p.data] == [f"e{i}" for i in range(5)]
+    assert len(seen) == 3  # the third page is not full: the list ends there
+    assert not listed.more
+
+
+def test_links_next_is_followed_on_the_same_path_only() -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params.get("page[number]", 1))
+        following = {
+            1: "https://api.rootly.com/v1/services?page%5Bnumber%5D=2&page%5Bsize%5D=100",
+            2: "https://evil.example/steal?page%5Bnumber%5D=3",
+        }.get(number)
+        return json_answer(
+            200, {"data": [{"id": f"s{number}", "type": "services"}], "links": {"next": following}}
+        )
+
+    client, seen, _ = client_with([page])
+    listed = client.pages(api.list_entries("/v1/services"), max_pages=10)
+
+    assert [p.data[0]["id"] for p in listed.pages] == ["s1", "s2"]
+    assert [r.url.host for r in seen] == [seen[0].url.host] * 2
 
 
 def test_path_segments_from_outside_stay_one_segment() -> None:

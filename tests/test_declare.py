@@ -15,6 +15,7 @@ from rootly_incident_action import dedup
 from rootly_incident_action.declare import (
     Declarer,
     FormFieldNotAdded,
+    FormFieldsRefused,
     ParentNotFound,
     StepFailed,
     differences,
@@ -55,17 +56,20 @@ def declarer(
     token: str = "job",
     timeout: float = 2.0,
     runner: RecordingRunner | None = None,
+    ledger: Ledger | None = None,
+    run_attempt: str = "acme/shop/77/1",
 ) -> Declarer:
     clock = clock or FakeClock()
     return Declarer(
         store,
         runner or RecordingRunner(),
-        Ledger(),
+        ledger or Ledger(),
         timeout_seconds=timeout,
         sleep=clock.sleep,
         clock=clock,
         repeat_note="Failed again in job 'deploy'",
         token=token,
+        run_attempt=run_attempt,
     )
 
 
@@ -206,7 +210,11 @@ def test_a_create_that_never_shows_up_is_sent_again_once_after_the_grace_period(
     assert len(store.incidents) == 1
     assert sum(clock.slept) <= dedup.grace_period(2.0)
     assert sum(clock.slept) >= 5  # it did wait before sending again
-    assert any("sending it again" in line for line in runner.said("info"))
+    assert any(
+        "sending the same request again, with the same idempotency key" in line
+        for line in runner.said("info")
+    )
+    assert store.keys[0] == store.keys[1]  # the resend is the same request
 
 
 def test_a_create_that_lands_after_the_grace_period_is_cleaned_up_by_the_check() -> None:
@@ -321,33 +329,64 @@ def test_form_fields_dropped_by_the_create_are_added_afterwards() -> None:
     assert any("adding them one by one" in line for line in runner.said("debug"))
 
 
-def test_a_create_refused_for_its_form_fields_is_sent_again_without_them() -> None:
+def test_a_create_refused_for_its_form_fields_is_sent_with_the_other_name_then_without() -> None:
     store = MemoryStore(keeps_nested_form_fields=False)
     refused = errors.BadRequest(
-        "POST", "/v1/incidents", status=400, titles=("form_field_selections_attributes",)
+        "POST", "/v1/incidents", status=400, titles=("Unpermitted parameter",)
     )
-    store.create_failures = [(refused, False)]
+    store.create_failures = [(refused, False), (refused, False)]
     runner = RecordingRunner()
 
     declared = declarer(store, runner=runner).declare(Plan(with_fields()))
 
     assert declared.created is True
-    assert store.calls.count("create") == 2
-    assert store.selections["id-1"] == [SELECTION]
+    assert store.calls.count("create") == 3
+    assert store.selections["id-1"] == [SELECTION]  # added after the create
     debug = runner.said("debug")
-    assert any("refused form_field_selections_attributes" in line for line in debug)
+    assert any(
+        "as form_field_selections_attributes" in line and "them as form_field_selections." in line
+        for line in debug
+    )
+    assert any("as form_field_selections (" in line and "without them" in line for line in debug)
+    # Each form is its own request: its own idempotency key.
+    assert len(set(store.keys)) == 3
 
 
-def test_a_refusal_about_something_else_is_not_retried() -> None:
+def test_a_required_field_taken_under_neither_name_is_one_error_naming_it() -> None:
     store = MemoryStore()
-    store.create_failures = [
-        (
-            errors.Rejected("POST", "/v1/incidents", status=422, titles=("Region is required",)),
-            False,
-        )
-    ]
-    with pytest.raises(StepFailed):
+    required = errors.Rejected("POST", "/v1/incidents", status=422, titles=("Region is required",))
+    store.create_failures = [(required, False)] * 3
+    ledger = Ledger()
+
+    with pytest.raises(FormFieldsRefused) as failed:
+        declarer(store, ledger=ledger).declare(Plan(with_fields()))
+
+    assert store.calls.count("create") == 3
+    message = failed.value.message
+    assert message.startswith("form-fields: Rootly requires 'Region' when an incident is created")
+    assert "neither form_field_selections_attributes nor form_field_selections" in message
+    assert "(422: Region is required)" in message
+    assert "Nothing was created." in message
+    assert ledger.unanswered == [] and ledger.made == []
+
+
+def test_a_refusal_about_something_else_gives_rootlys_own_words() -> None:
+    store = MemoryStore()
+    other = errors.Rejected(
+        "POST", "/v1/incidents", status=422, titles=("Detected at can not be before Started time",)
+    )
+    store.create_failures = [(other, False)] * 3
+    with pytest.raises(StepFailed) as failed:
         declarer(store).declare(Plan(with_fields()))
+    assert failed.value.failure is other
+
+
+def test_without_form_fields_a_refused_create_is_not_tried_again() -> None:
+    store = MemoryStore()
+    other = errors.Rejected("POST", "/v1/incidents", status=422, titles=("Title is too long",))
+    store.create_failures = [(other, False)]
+    with pytest.raises(StepFailed):
+        declarer(store).declare(Plan(draft()))
     assert store.calls.count("create") == 1
 
 
@@ -387,7 +426,7 @@ def test_a_retire_that_fails_warns_that_the_extra_incident_is_left_open() -> Non
     store.add({dedup.DEDUP_LABEL: KEY})
     store.visible = lambda incident, search: search > 1
 
-    def refuse(duplicate: object, survivor: object) -> str:
+    def refuse(duplicate: object, survivor: object, reason: object) -> str:
         raise errors.ServerFailed("PUT", "/v1/incidents/id-2", status=503)
 
     store.retire = refuse  # type: ignore[method-assign]
@@ -441,3 +480,85 @@ def test_a_lost_answer_near_the_deadline_is_not_waited_for() -> None:
     with pytest.raises(StepFailed):
         job.declare(Plan(draft()))
     assert clock.slept == []
+
+
+# -- the idempotency key ---------------------------------------------------------------
+
+
+def test_the_key_is_tied_to_the_incident_and_the_run_attempt_never_to_chance() -> None:
+    keys = []
+    for token, attempt in (("job-a", "acme/shop/77/1"), ("job-b", "acme/shop/77/1")):
+        store = MemoryStore()
+        declarer(store, token=token, run_attempt=attempt).declare(Plan(draft()))
+        keys.append(store.keys[0])
+    later = MemoryStore()
+    declarer(later, run_attempt="acme/shop/77/2").declare(Plan(draft()))
+
+    assert keys[0] == keys[1]  # two jobs declaring the same incident in one attempt
+    assert later.keys[0] != keys[0]  # a re-run never replays the first attempt's incident
+    assert keys[0].startswith("rootly-action-")
+
+
+def test_without_a_dedup_key_or_a_run_the_key_is_the_steps_own() -> None:
+    undeduplicated = replace(draft(), dedup_key=None)
+    keys = []
+    for token in ("job-a", "job-b"):
+        store = MemoryStore()
+        declarer(store, token=token).declare(Plan(undeduplicated))
+        keys.append(store.keys[0])
+    outside = []
+    for token in ("cli-a", "cli-b"):
+        store = MemoryStore()
+        declarer(store, token=token, run_attempt="").declare(Plan(draft()))
+        outside.append(store.keys[0])
+
+    assert keys[0] != keys[1]
+    assert outside[0] != outside[1]
+
+
+def test_a_lost_create_resent_and_replayed_is_this_steps_incident() -> None:
+    store = MemoryStore(honours_keys=True)
+    lost = errors.TimedOut("POST", "/v1/incidents", detail="no answer", maybe_applied=True)
+    store.create_failures = [(lost, True)]
+    store.late = {"id-1": 99}  # the lost create never shows in the searches
+    clock = FakeClock()
+    ledger = Ledger()
+
+    declared = declarer(store, clock, ledger=ledger).declare(Plan(draft()))
+
+    assert len(store.incidents) == 1
+    assert declared.created is True
+    assert store.keys[0] == store.keys[1]
+    assert [made.id for made, _ in ledger.made] == ["id-1"]
+
+
+def test_a_replay_of_another_jobs_create_is_reused_not_claimed() -> None:
+    store = MemoryStore(honours_keys=True, visible=lambda incident, search: False)
+    other_job = declarer(store, token="other")
+    other_job.declare(Plan(draft()))
+    runner = RecordingRunner()
+    ledger = Ledger()
+
+    declared = declarer(store, token="mine", runner=runner, ledger=ledger).declare(Plan(draft()))
+
+    assert len(store.incidents) == 1
+    assert declared.created is False
+    assert ledger.made == []
+    assert any("another job of this run created" in line for line in runner.said("info"))
+
+
+def test_a_key_refused_as_used_waits_for_the_other_jobs_incident() -> None:
+    store = MemoryStore()
+    in_use = errors.Rejected(
+        "POST", "/v1/incidents", status=422, titles=("Idempotency-Key was already used",)
+    )
+    store.create_failures = [(in_use, False)]
+    theirs = store.add({dedup.DEDUP_LABEL: draft().dedup_key or ""})
+    store.late = {theirs.id: 2}  # it shows from the second search on
+    clock = FakeClock()
+
+    declared = declarer(store, clock).declare(Plan(draft()))
+
+    assert declared.incident.id == theirs.id
+    assert declared.created is False
+    assert store.calls.count("create") == 1

@@ -25,6 +25,7 @@ def open_incidents(rootly: RootlyStandIn) -> list[dict[str, Any]]:
     return [i for i in rootly.incidents if i["attributes"]["status"] not in closed]
 
 
+@every_setting("labels", "idempotency")
 def test_the_same_step_run_twice_declares_one_incident(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -74,6 +75,7 @@ def test_another_run_or_a_closed_incident_means_a_new_incident(
     assert creates(rootly) == 3
 
 
+@every_setting("labels")
 def test_an_explicit_dedup_key_joins_failures_and_dedup_can_be_switched_off(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -109,6 +111,7 @@ def test_the_duplicate_search_costs_one_request_before_the_create_and_one_after(
     assert search["filter[kind][in]"] == "normal,normal_sub,test,test_sub"
 
 
+@every_setting("labels", "idempotency")
 def test_a_lost_answer_does_not_make_a_duplicate(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -125,6 +128,7 @@ def test_a_lost_answer_does_not_make_a_duplicate(
     assert "Rootly could not be reached, but Rootly did create incident #1" in run.stdout
 
 
+@every_setting("idempotency")
 def test_a_create_that_did_not_land_is_tried_again_after_looking(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -142,7 +146,10 @@ def test_a_create_that_did_not_land_is_tried_again_after_looking(
     assert methods[:2] == [("GET", "/v1/incidents"), ("POST", "/v1/incidents")]
     assert methods[-2:] == [("POST", "/v1/incidents"), ("GET", "/v1/incidents")]
     assert set(methods[2:-2]) == {("GET", "/v1/incidents")}
-    assert "sending it again" in run.stdout
+    assert "sending the same request again, with the same idempotency key" in run.stdout
+    first, again = rootly.requests_to("POST", "/v1/incidents")
+    assert first.headers["Idempotency-Key"] == again.headers["Idempotency-Key"]
+    assert first.body == again.body
 
 
 @every_setting("slug")
@@ -195,6 +202,7 @@ def test_a_rerun_of_a_matrix_leg_finds_its_sub_incident_however_rootly_lists(
     assert len(rootly.incidents) == 2
 
 
+@every_setting("labels")
 def test_matrix_legs_get_their_own_incidents_under_one_parent(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -314,5 +322,11 @@ def test_an_extra_parent_is_cancelled_as_a_duplicate_however_rootly_takes_the_ca
     assert bool(rootly.requests_to("PUT", f"/v1/incidents/{extra['id']}")) is fell_back
     assert extra["attributes"]["status"] == "cancelled"
     assert extra["attributes"]["duplicate_incident_id"] == other["id"]
+    # The reason names the run that declared it twice, whichever call cancelled it.
+    assert extra["attributes"]["cancellation_message"] == (
+        f"Declared again by job 'test' of workflow 'Deploy', run {RUN_ID} attempt 1 "
+        f"({SERVER_URL}/acme/shop/actions/runs/{RUN_ID}/attempts/1), while another job "
+        "declared the same failure first; cancelled as a duplicate."
+    )
     assert child["attributes"]["parent_incident_id"] == other["id"]
     assert run.outputs["parent-incident-id"] == other["id"]

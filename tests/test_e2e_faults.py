@@ -63,7 +63,7 @@ def test_a_passing_fault_in_any_phase_ends_with_one_incident(
         # Where Rootly acted despite the fault, the action finds what it made; where it
         # did not, the action waits out the grace period and sends the create again.
         acted = fault in ("no answer in time", "answer lost")
-        said = "but Rootly did create incident #1" if acted else "sending it again"
+        said = "but Rootly did create incident #1" if acted else "sending the same request again"
         assert said in run.stdout
 
 

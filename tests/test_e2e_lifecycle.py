@@ -46,6 +46,7 @@ def writes(run: ActionRun) -> list[str]:
 # -- resolve, mitigate, cancel --------------------------------------------------------
 
 
+@every_setting("labels")
 def test_resolve_by_key_resolves_the_open_incident_with_a_linked_message_and_event(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -187,6 +188,7 @@ def test_leaving_a_final_status_is_an_error_naming_it_or_done_with_its_event_aft
         assert events(rootly, incident_id)[-1].startswith("Resolved from GitHub Actions")
 
 
+@every_setting("labels")
 def test_every_open_incident_with_the_key_is_changed_and_the_outputs_name_the_oldest(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -244,7 +246,7 @@ def test_add_event_adds_the_text_with_the_run_linked(
     assert run.outputs["incident-status"] == "started"
 
 
-@every_setting("update_labels")
+@every_setting("update_labels", "labels")
 def test_update_changes_only_what_is_given_labels_merged_lists_replaced(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:

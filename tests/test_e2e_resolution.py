@@ -214,7 +214,7 @@ def test_a_prefix_is_not_a_match_but_is_suggested(
     assert rootly.requests_to("POST", "/v1/incidents") == []
 
 
-@every_setting("nested_form_fields")
+@every_setting("nested_form_fields", "form_field_selections")
 def test_every_form_field_kind_lands_on_the_incident_however_rootly_treats_the_create(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
@@ -279,26 +279,45 @@ Asset: {asset}
     assert selection("asset") == {"selected_catalog_entity_ids": [asset]}
     assert len(selections) == 13
     added = rootly.requests_to("POST", f"/v1/incidents/{incident_id}/form_field_selections")
-    assert len(added) == (0 if rootly.behaviour.nested_form_fields == "accept" else 13)
+    # A create that drops the values is not sent again: they are added afterwards.
+    nested, plain = rootly.behaviour.nested_form_fields, rootly.behaviour.form_field_selections
+    inside = nested == "accept" or (nested == "refuse" and plain == "accept")
+    assert len(added) == (0 if inside else 13)
 
 
-@every_setting("nested_form_fields")
-def test_a_required_form_field_is_satisfied_at_creation_only_where_rootly_takes_it_there(
+@every_setting("nested_form_fields", "form_field_selections")
+def test_a_required_form_field_is_satisfied_at_creation_whenever_rootly_takes_either_name(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
-    rootly.required_form_fields = {stable_id("form_fields", "region")}
+    region = stable_id("form_fields", "region")
+    rootly.required_form_fields = {region}
 
     run = action.run({"title": "Needs a region", "form-fields": "Region: eu-west"})
 
-    setting = rootly.behaviour.nested_form_fields
-    if setting == "accept":
+    creates = rootly.requests_to("POST", "/v1/incidents")
+    assert len(creates) <= 3  # each refused whole, never a second incident
+    taken = {rootly.behaviour.nested_form_fields, rootly.behaviour.form_field_selections}
+    if "accept" in taken:
         assert run.exit_code == 0, run.stdout
+        assert len(rootly.incidents) == 1
+        values = rootly.form_field_selections[rootly.incidents[0]["id"]]
+        assert [value["form_field_id"] for value in values] == [region]
+        # It arrived inside the create that made the incident: nothing added afterwards.
+        assert (
+            rootly.requests_to(
+                "POST", f"/v1/incidents/{rootly.incidents[0]['id']}/form_field_selections"
+            )
+            == []
+        )
         return
     assert run.exit_code == 1
-    assert "Rootly rejected the incident (422): Region is required" in run.error.message
-    assert "Nothing was created in Rootly." in run.error.message
-    if setting == "refuse":
-        assert "cannot be set through its API" in run.error.message
+    assert run.error.title == "Required form field not accepted"
+    message = run.error.message
+    assert message.startswith("form-fields: Rootly requires 'Region' when an incident is created")
+    assert "neither form_field_selections_attributes nor form_field_selections" in message
+    assert "(422: Region is required)" in message
+    assert "Nothing was created." in message
+    assert len(creates) == 3
     assert rootly.incidents == []
 
 

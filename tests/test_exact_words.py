@@ -120,7 +120,7 @@ def test_escaping_is_exact() -> None:
         (
             parsing.parse_id_or_slug,
             "a/b",
-            "expected an incident ID or slug, such as the `incident-id` or `incident-slug` output of the step that declared it",
+            "expected an incident ID or slug, such as the `incident-id` or `incident-slug` output of the step that declared it, or its number (42, #42 or INC-42)",
         ),
         (parsing.parse_labels, "a=1,b", "label 'b' is not of the form key=value"),
     ],

@@ -122,10 +122,10 @@ def test_an_unknown_incident_id_names_the_input_and_how_to_find_the_id() -> None
     op, _ = operator(MemoryStore())
 
     with pytest.raises(IncidentMissing) as caught:
-        op.find("inc-404")
+        op.find("deploy-failed-404")
 
     assert caught.value.message.startswith(
-        "input 'incident-id': no incident has the ID or slug 'inc-404'"
+        "input 'incident-id': no incident has the ID or slug 'deploy-failed-404'"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rootly_incident_action import parsing
+from rootly_incident_action.parsing import incident_number, parse_id_or_slug
 
 
 def test_lists_split_on_commas_and_newlines_trimmed_without_empties_or_repeats() -> None:
@@ -109,3 +110,22 @@ def test_a_url_with_a_password_is_shown_without_it() -> None:
 def test_the_loopback_and_a_port_are_kept() -> None:
     assert parsing.parse_api_url("http://[::1]:8080/v1/") == "http://[::1]:8080"
     assert parsing.parse_api_url("http://localhost:9") == "http://localhost:9"
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [("42", 42), ("#42", 42), ("INC-42", 42), ("inc-42", 42), ("INC42", 42), ("#007", 7)],
+)
+def test_an_incident_number_is_read_as_people_write_it(written: str, number: int) -> None:
+    assert incident_number(written) == number
+    assert parse_id_or_slug(written) == written  # kept as written, for messages
+
+
+@pytest.mark.parametrize("text", ["deploy-failed", "3f2a-uuid", "INC-", "#", "42-deploy", "# 42"])
+def test_slugs_ids_and_near_misses_are_not_numbers(text: str) -> None:
+    assert incident_number(text) is None
+
+
+def test_a_reference_that_is_neither_names_all_three_forms() -> None:
+    with pytest.raises(ValueError, match=r"or its number \(42, #42 or INC-42\)"):
+        parse_id_or_slug("#forty-two")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -103,18 +105,24 @@ def test_an_odd_incident_is_skipped_instead_of_failing_the_search() -> None:
 @pytest.mark.parametrize("status", [400, 404, 422])
 def test_a_refused_duplicate_call_falls_back_to_the_update(status: int) -> None:
     seen: list[tuple[str, str]] = []
+    bodies: list[Any] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append((request.method, request.url.path))
+        bodies.append(json.loads(request.content)["data"]["attributes"])
         if request.url.path.endswith("/duplicate"):
             return httpx.Response(status, json={"errors": [{"title": "no"}]})
         return httpx.Response(200, json={"data": {"id": "i2", "type": "incidents"}})
 
     how = store_over(httpx.MockTransport(handler)).retire(
-        Incident.model_validate({"id": "i2"}), Incident.model_validate({"id": "i1"})
+        Incident.model_validate({"id": "i2"}), Incident.model_validate({"id": "i1"}), "run 77"
     )
     assert seen == [("PUT", "/v1/incidents/i2/duplicate"), ("PUT", "/v1/incidents/i2")]
     assert "update call" in how
+    assert bodies == [
+        {"duplicate_incident_id": "i1", "reason_for_cancellation": "run 77"},
+        {"duplicate_incident_id": "i1", "status": "cancelled", "cancellation_message": "run 77"},
+    ]
 
 
 def test_a_prefetched_failure_is_raised_when_the_search_is_asked_for() -> None:

@@ -6,9 +6,12 @@ The rules it follows are pure functions of `dedup.py`; the calls go through an
 1. In pipeline mode, find or create the run's parent the same way as the incident.
 2. Look for an open incident carrying the dedup key: a re-run or a repeated step
    reuses it, and the repeat is noted on its timeline.
-3. Create. When the answer is lost (timeout, dropped connection, 5xx, an unreadable
-   2xx), look for this attempt's creator label for a grace period before sending the
-   create again: Rootly may apply a create after the client gave up.
+3. Create, with an `Idempotency-Key` tied to the incident and the run attempt, and the
+   custom form field values under the first name Rootly takes (or added afterwards).
+   When the answer is lost (timeout, dropped connection, 5xx, an unreadable 2xx), look
+   for this create's creator label for a grace period before sending the same request
+   again: Rootly may apply a create after the client gave up, and one that honours the
+   key replays it (200) instead of making a second.
 4. After every create that carries a key, look the key up once more. Jobs that raced
    each keep the oldest open incident, and each retires its own extra one as a
    duplicate of it. Only the job whose incident survived reports `created: true`.
@@ -26,11 +29,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import dedup
 from .errors import ActionError
-from .incident import IncidentDraft
+from .incident import FORM_FIELD_ATTRIBUTES, IncidentDraft
 from .ledger import Ledger, SentCreate, describe_incident
 from .plan import Plan
 from .rootly import errors
-from .store import IncidentStore, Search
+from .store import Created, IncidentStore, Search
 
 if TYPE_CHECKING:
     from .rootly.models import Incident
@@ -40,6 +43,7 @@ __all__ = [
     "Declared",
     "Declarer",
     "FormFieldNotAdded",
+    "FormFieldsRefused",
     "Log",
     "ParentNotFound",
     "StepFailed",
@@ -74,6 +78,12 @@ class FormFieldNotAdded(ActionError):
     """A form field value could not be put on the incident, which exists by then."""
 
     title = "Form field not added"
+
+
+class FormFieldsRefused(ActionError):
+    """Rootly requires a form field at creation but takes its value under no name."""
+
+    title = "Required form field not accepted"
 
 
 class StepFailed(Exception):
@@ -111,6 +121,8 @@ class Declarer:
         clock: Callable[[], float] = time.monotonic,
         repeat_note: str = "",
         token: str | None = None,
+        run_attempt: str = "",
+        duplicate_reason: str = "Declared twice for the same failure.",
     ) -> None:
         self._store = store
         self._log = log
@@ -123,6 +135,10 @@ class Declarer:
         # A random token per run, numbered per create attempt: after a lost answer it
         # tells "the incident this attempt made" from one another job made meanwhile.
         self._token = token or uuid.uuid4().hex[:16]
+        # Idempotency keys are tied to the run attempt (`dedup.run_attempt`); outside a
+        # run, to the create's own creator label, so no other invocation shares them.
+        self._run_attempt = run_attempt
+        self._duplicate_reason = duplicate_reason
         self._attempts = 0
         self._phase = Phase.SEARCH
 
@@ -172,9 +188,9 @@ class Declarer:
             found = dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
             if found:
                 return found[0], False
-        mine = self._create(draft)
-        if not draft.dedup_key:
-            return mine, True
+        mine, ours = self._create(draft)
+        if not draft.dedup_key or not ours:
+            return mine, ours
         # Other jobs may have created one at the same moment: every job looks once more
         # after its create and keeps the oldest, so all of them agree.
         self._phase = Phase.CHECK
@@ -198,51 +214,81 @@ class Declarer:
         self._retire(mine, settled.survivor, draft)
         return settled.survivor, False
 
-    def _create(self, draft: IncidentDraft) -> Incident:
-        """Create once; after a lost answer, look before sending it again (once)."""
+    def _create(self, draft: IncidentDraft) -> tuple[Incident, bool]:
+        """Create once; after a lost answer, look before sending the same request again
+        (once, with the same body and idempotency key). Whether this step made it."""
         self._phase = Phase.CREATE
+        creator = self._next_creator()
+        sent = SentCreate(creator, draft.dedup_label, draft.dedup_key)
         for attempt in (1, 2):
-            creator = self._next_creator()
-            sent = SentCreate(creator, draft.dedup_label, draft.dedup_key)
             self.ledger.record_unanswered(sent)  # until Rootly answers, it may exist
             try:
-                incident = self._send_create(draft, creator)
+                created = self._send_create(draft, creator)
+            except FormFieldsRefused:
+                self.ledger.settle_unanswered(creator)  # every form was refused whole
+                raise
             except errors.RootlyError as failure:
                 if not failure.maybe_applied:
                     self.ledger.settle_unanswered(creator)  # refused: nothing was made
+                    if _key_in_use(failure) and draft.dedup_key:
+                        return self._made_by_another_request(draft, failure), False
                     raise
                 if not draft.dedup_key or attempt == 2:
                     raise
                 landed = self._await_landing(draft, creator, failure)
                 if landed is not None:
-                    return landed
+                    return landed, True
                 self._log.info(
                     f"Rootly shows no incident from the create whose answer was lost "
-                    f"({failure}) after {self._grace:g} s: sending it again."
+                    f"({failure}) after {self._grace:g} s: sending the same request again, "
+                    "with the same idempotency key."
                 )
                 self._phase = Phase.CREATE
                 continue
             self.ledger.settle_unanswered(creator)
+            incident = created.incident
+            # A replay answers with the incident the first request with the key made: this
+            # step's own lost create, or another job's create of the same incident.
+            if created.replayed and not dedup.made_by([incident], creator):
+                self._log.info(
+                    f"Rootly answered with {_named(incident, draft)}, which another job of "
+                    "this run created with the same idempotency key: using it."
+                )
+                return incident, False
             self.ledger.record_made(incident, private=draft.private)
-            return incident
+            return incident, True
         raise AssertionError("unreachable: the second attempt returns or raises")
 
-    def _send_create(self, draft: IncidentDraft, creator: str) -> Incident:
-        attributes = draft.with_labels({dedup.CREATOR_LABEL: creator}).attributes()
-        try:
-            return self._store.create(attributes)
-        except (errors.BadRequest, errors.Rejected) as refused:
-            if not (draft.form_field_selections and _about_form_fields(refused)):
-                raise
-            # Refused whole, so nothing was made: safe to send again without the values,
-            # which are then added one by one.
-            self._log.debug(
-                f"Rootly refused form_field_selections_attributes in the create ({refused}); "
-                "creating without them and adding each value afterwards."
-            )
-            attributes.pop("form_field_selections_attributes", None)
-            self._phase = Phase.CREATE_WITHOUT_FORM_FIELDS
-            return self._store.create(attributes)
+    def _send_create(self, draft: IncidentDraft, creator: str) -> Created:
+        """Send the create in the first of its forms Rootly takes. Custom form field values
+        go under each name Rootly may take them by, then without them (they are added
+        afterwards); every refused form was refused whole, so nothing was made."""
+        identity = (
+            f"{draft.dedup_label}={draft.dedup_key}"
+            if draft.dedup_key
+            else f"{dedup.CREATOR_LABEL}={creator}"  # this step's own incident alone
+        )
+        forms = draft.with_labels({dedup.CREATOR_LABEL: creator}).create_bodies()
+        for index, (form, attributes) in enumerate(forms):
+            key = dedup.idempotency_key(identity, self._run_attempt or creator, form)
+            try:
+                return self._store.create(attributes, key)
+            except (errors.BadRequest, errors.Rejected) as refused:
+                last = index == len(forms) - 1
+                required = _required_fields(draft, refused) if last and len(forms) > 1 else ""
+                if required:
+                    raise FormFieldsRefused(_refused_form_fields(required, refused)) from None
+                if last or _key_in_use(refused):
+                    raise
+                following = forms[index + 1][0]
+                self._log.debug(
+                    f"Rootly refused the create with the custom form field values as {form} "
+                    f"({refused}); trying "
+                    + (f"them as {following}." if following else "without them, to add each after.")
+                )
+                if not following:
+                    self._phase = Phase.CREATE_WITHOUT_FORM_FIELDS
+        raise AssertionError("unreachable: the last form returns or raises")
 
     def _await_landing(
         self, draft: IncidentDraft, creator: str, failure: errors.RootlyError
@@ -253,6 +299,36 @@ class Declarer:
             f"incident, so the action looks for it for up to {self._grace:g} s before "
             "sending the create again."
         )
+        ours = self._await(lambda search: dedup.made_by(search.incidents, creator))
+        if ours is not None:
+            self.ledger.settle_unanswered(creator)
+            self.ledger.record_made(ours, private=draft.private)
+            self._log.info(
+                f"{title_of(failure)}, but Rootly did create {_named(ours, draft)}: using it."
+            )
+        return ours
+
+    def _made_by_another_request(
+        self, draft: IncidentDraft, failure: errors.RootlyError
+    ) -> Incident:
+        """Rootly refused the idempotency key as used by another request: another job of
+        this run sent the same incident's create first. Wait for that incident."""
+        self._log.info(
+            f"Rootly refused the create's idempotency key as already used ({failure}): "
+            "another job of this run is creating the same incident. Looking for it for up "
+            f"to {self._grace:g} s."
+        )
+        found = self._await(
+            lambda search: dedup.labelled(
+                search.incidents, draft.dedup_label, draft.dedup_key or ""
+            )
+        )
+        if found is None:
+            raise failure
+        return found
+
+    def _await(self, find: Callable[[Search], list[Incident]]) -> Incident | None:
+        """Search until `find` names an incident, or the grace period or deadline ends."""
         self._phase = Phase.SEARCH
         started = self._clock()
         wait = 1.0
@@ -262,22 +338,15 @@ class Declarer:
             if elapsed + wait > self._grace or (left is not None and wait >= left):
                 return None
             self._sleep(wait)
-            search = self._store.recent(fresh=True)
-            ours = dedup.made_by(search.incidents, creator)
-            if ours:
-                self.ledger.settle_unanswered(creator)
-                self.ledger.record_made(ours[0], private=draft.private)
-                self._log.info(
-                    f"{title_of(failure)}, but Rootly did create {_named(ours[0], draft)}: "
-                    "using it."
-                )
-                return ours[0]
+            found = find(self._store.recent(fresh=True))
+            if found:
+                return found[0]
             wait = min(wait * 2, 4.0)
 
     def _retire(self, mine: Incident, survivor: Incident, draft: IncidentDraft) -> None:
         self._phase = Phase.RETIRE
         try:
-            how = self._store.retire(mine, survivor)
+            how = self._store.retire(mine, survivor, self._duplicate_reason)
         except errors.RootlyError as failure:
             self._log.warning(
                 f"Another job created an incident with the same key first, so "
@@ -376,9 +445,32 @@ def differences(
     return tuple(found)
 
 
-def _about_form_fields(refused: errors.RootlyError) -> bool:
-    # A 400 is a malformed request, which the nested attribute is the likely cause of.
-    return refused.status == 400 or "form_field" in refused.said.lower()
+def _key_in_use(refused: errors.RootlyError) -> bool:
+    """Whether Rootly refused a create because another request already used its
+    idempotency key (undocumented: a conflict or a refusal that names the key)."""
+    return refused.status in (400, 409, 422) and "idempotency" in refused.said.lower()
+
+
+def _required_fields(draft: IncidentDraft, refused: errors.RootlyError) -> str:
+    """The given form fields a refusal of the create without them is about, or ''."""
+    if not isinstance(refused, errors.Rejected):
+        return ""
+    said = refused.said.casefold()
+    given = list(draft.form_field_names.values())
+    named = [name for name in given if name.casefold() in said]
+    if not named and "required" not in said:
+        return ""  # refused for another reason, which Rootly's words give
+    return ", ".join(repr(name) for name in named or given) or "a custom form field"
+
+
+def _refused_form_fields(fields: str, refused: errors.RootlyError) -> str:
+    return (
+        f"form-fields: Rootly requires {fields} when an incident is created, but took the "
+        f"values under neither {FORM_FIELD_ATTRIBUTES[0]} nor {FORM_FIELD_ATTRIBUTES[1]} "
+        f"inside the create, and refused it without them (422: {refused.said}). Nothing was "
+        "created. In Rootly, make the field optional for incidents created through the API "
+        "(or give it a default), then run again."
+    )
 
 
 def _named(incident: Incident, draft: IncidentDraft) -> str:

@@ -1,9 +1,11 @@
 """Keys that tell one incident from another across re-runs, retries and parallel jobs.
 
 Pure: deciding which incident is "the same" is kept apart from looking for it.
-Rootly's API has no idempotency key, so the action writes its own into the incident's
-labels and compares them exactly on its side: Rootly's `filter[labels]` has no
-documented value format, so it is never relied on.
+The action writes its keys into the incident's labels and compares them exactly on its
+side: Rootly's `filter[labels]` has no documented value format, so it is never relied
+on. Each create also carries an `Idempotency-Key` derived from the same identity; a
+Rootly that honours it replays instead of creating twice, and the labels remain the
+fallback for one that ignores it.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ __all__ = [
     "default_dedup_key",
     "default_parent_key",
     "grace_period",
+    "idempotency_key",
     "is_open",
     "labelled",
     "made_by",
     "oldest_first",
+    "run_attempt",
     "settle",
 ]
 
@@ -61,6 +65,31 @@ def default_dedup_key(context: RunContext, title: str) -> str:
     return _digest(
         "incident", context.repository, context.workflow, context.run_id, context.job, title
     )
+
+
+def run_attempt(context: RunContext) -> str:
+    """The attempt of the run this step belongs to (the watcher's own on `workflow_run`),
+    as `repository/run/attempt`; '' outside a workflow run."""
+    own = context.watcher
+    run_id, attempt = (
+        (own.run_id, own.run_attempt) if own else (context.run_id, context.run_attempt)
+    )
+    if not run_id:
+        return ""
+    return f"{context.repository}/{run_id}/{attempt or '1'}"
+
+
+def idempotency_key(identity: str, attempt: str, body_form: str) -> str:
+    """The `Idempotency-Key` of one create request. Pure.
+
+    `identity` says which incident is meant (its dedup or parent label and key, or the
+    step's own token when nothing else may share it); `attempt` is the run attempt
+    (`run_attempt`); `body_form` tells apart the create's forms (with form field values
+    under one name or another, or without), whose bodies differ. Every resend of one
+    request gets the same key, another request another key, and a later attempt or run
+    never one an earlier one used, so Rootly never replays an older run's incident.
+    """
+    return "rootly-action-" + _digest("idempotency", identity, attempt, body_form)[7:]
 
 
 def default_parent_key(context: RunContext) -> str:

@@ -72,7 +72,7 @@ def fetch(
         request, asked = group
         name_field = KINDS[asked[0].kind].name_field
         found: list[CatalogEntry] = []
-        for page in client.pages(request, MAX_LOOKUP_PAGES):
+        for page in client.pages(request, MAX_LOOKUP_PAGES).pages:
             found.extend(entries_of(page, name_field))
         return found
 

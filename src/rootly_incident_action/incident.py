@@ -15,6 +15,7 @@ from .kinds import KINDS_BY_INPUT, LIST_INPUTS
 __all__ = [
     "CONTEXT_LABEL_KEYS",
     "FALLBACK_TITLE",
+    "FORM_FIELD_ATTRIBUTES",
     "IncidentDraft",
     "build_incident",
     "build_parent_incident",
@@ -23,6 +24,7 @@ __all__ = [
     "default_parent_title",
     "default_title",
     "describe_references",
+    "duplicate_reason",
     "repeat_note",
 ]
 
@@ -39,6 +41,10 @@ CONTEXT_LABEL_KEYS = (
 )
 
 FALLBACK_TITLE = "Incident declared from CI"
+
+# The names custom form field values may ride under inside a create, tried in this
+# order: Rootly's guide, then Rootly's own CLI. The spec lists neither.
+FORM_FIELD_ATTRIBUTES = ("form_field_selections_attributes", "form_field_selections")
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,18 @@ class IncidentDraft:
             warnings=warnings,
         )
 
+    def create_bodies(self) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """The create's attributes in each form to try in turn, with the name the custom
+        form field values ride under ('' for none): under each name Rootly may take them,
+        then without them. A draft without form field values has one form."""
+        first = self.attributes()
+        if not self.form_field_selections:
+            return (("", first),)
+        bare = {name: value for name, value in first.items() if name != FORM_FIELD_ATTRIBUTES[0]}
+        values = list(self.form_field_selections)
+        named = tuple((name, {**bare, name: values}) for name in FORM_FIELD_ATTRIBUTES)
+        return (*named, ("", bare))
+
     def attributes(self) -> dict[str, Any]:
         """The `attributes` object of Rootly's `new_incident` body; empty fields left out."""
         attributes: dict[str, Any] = {"title": self.title}
@@ -132,7 +150,7 @@ class IncidentDraft:
             # Rootly's guide, not its spec: the only way for form fields to be there when
             # Rootly's workflows start on creation. Where Rootly refuses or drops it, the
             # values are added afterwards (declare.py).
-            attributes["form_field_selections_attributes"] = list(self.form_field_selections)
+            attributes[FORM_FIELD_ATTRIBUTES[0]] = list(self.form_field_selections)
         return attributes
 
     def _reference_attributes(self) -> dict[str, Any]:
@@ -319,6 +337,22 @@ def describe_references(draft: IncidentDraft) -> str:
     if draft.alert_ids:
         parts.append(f"alert-ids={', '.join(draft.alert_ids)}")
     return "; ".join(parts) or "(none)"
+
+
+def duplicate_reason(context: RunContext) -> str:
+    """Why an extra incident is cancelled as a duplicate: the run that declared it twice."""
+    if not context.run_id:
+        return (
+            "Declared again from the command line for the same failure; cancelled as a duplicate."
+        )
+    attempt = f" attempt {context.run_attempt}" if context.run_attempt else ""
+    where = f"job '{context.job}' of " if context.job else ""
+    link = f" ({context.run_url})" if context.run_url else ""
+    return (
+        f"Declared again by {where}workflow '{context.workflow}', run {context.run_id}"
+        f"{attempt}{link}, while another job declared the same failure first; cancelled "
+        "as a duplicate."
+    )
 
 
 def repeat_note(context: RunContext) -> str:

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .context import RunContext, read_run_context
+from .dedup import idempotency_key, run_attempt
 from .errors import ActionError
-from .incident import describe_references, repeat_note
+from .incident import IncidentDraft, describe_references, duplicate_reason, repeat_note
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
 from .ledger import Ledger
 from .lookups import Snapshot, lookups_needed, resolve
@@ -102,7 +103,7 @@ def _run(
     plan = build_plan(inputs, context)
     if inputs.dry_run and not lookups_needed(plan, Snapshot()):
         # Nothing to look up: a dry run that makes no request at all.
-        _report_dry_run(runner, inputs, plan)
+        _report_dry_run(runner, inputs, plan, context)
         return 0
     if inputs.deduplicate and not plan.incident.dedup_key:
         runner.info(
@@ -141,7 +142,7 @@ def _talk(
         for warning in plan.incident.warnings:
             runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
-            _report_dry_run(runner, inputs, plan)
+            _report_dry_run(runner, inputs, plan, context)
             return 0
         declarer = Declarer(
             store,
@@ -152,6 +153,8 @@ def _talk(
             sleep=seams.sleep,
             clock=seams.clock,
             repeat_note=repeat_note(context),
+            run_attempt=run_attempt(context),
+            duplicate_reason=duplicate_reason(context),
         )
         try:
             declared = declarer.declare(plan)
@@ -323,11 +326,11 @@ def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> No
         )
 
 
-def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan) -> None:
+def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan, context: RunContext) -> None:
     previews = []
     for draft in plan.drafts():
-        request = api.create_incident(draft.attributes())
-        headers = api.headers("***", USER_AGENT)
+        request = api.create_incident(draft.attributes(), _dry_run_key(context, draft))
+        headers = {**api.headers("***", USER_AGENT), **request.headers}
         previews.append(
             {
                 "method": request.method,
@@ -337,6 +340,16 @@ def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan) -> None:
             }
         )
     report_dry_run(runner, previews, plan.incident)
+
+
+def _dry_run_key(context: RunContext, draft: IncidentDraft) -> str:
+    """The idempotency key the create would carry first, where it depends on nothing but
+    the run: the dedup key and the run attempt (declare.py)."""
+    attempt = run_attempt(context)
+    if not (draft.dedup_key and attempt):
+        return "(made when sent: this step's own, as nothing may share it)"
+    form = draft.create_bodies()[0][0]
+    return idempotency_key(f"{draft.dedup_label}={draft.dedup_key}", attempt, form)
 
 
 @contextmanager

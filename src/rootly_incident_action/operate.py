@@ -20,6 +20,7 @@ from . import dedup
 from .errors import ActionError
 from .ledger import Ledger
 from .lifecycle import Change, Write
+from .parsing import incident_number
 from .rootly import errors
 from .store import IncidentStore
 from .wording import Phase, Words
@@ -78,10 +79,16 @@ class Operator:
             try:
                 return self._store.get(incident_id)
             except errors.NotFound:
+                number = incident_number(incident_id)
+                named = (
+                    f"the number {number} ({incident_id!r})"
+                    if number is not None
+                    else f"the ID or slug {incident_id!r}"
+                )
                 raise IncidentMissing(
-                    f"input 'incident-id': no incident has the ID or slug {incident_id!r}, or "
-                    "the token cannot see it. Pass the `incident-id` (or `incident-slug`) "
-                    "output of the step that declared it."
+                    f"input 'incident-id': no incident has {named}, or the token cannot see "
+                    "it. Pass the `incident-id` (or `incident-slug`) output of the step that "
+                    "declared it, or the incident's number as Rootly shows it."
                 ) from None
             except errors.RootlyError as failure:
                 raise self._words(failure, Phase.FIND) from None

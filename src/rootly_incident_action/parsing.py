@@ -13,12 +13,16 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 # A Rootly ID (a UUID), or a slug such as `42-deploy-failed`: one path segment, no more.
 _ID_OR_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$")
+# An incident's number as people write it: `42`, `#42`, `INC-42` (Rootly's CLI strips
+# the `INC-` prefix too).
+_NUMBER = re.compile(r"^(?:#|INC-?)?([0-9]{1,12})$", re.IGNORECASE)
 # What a token can hold: printable ASCII without spaces (HTTP headers take nothing else).
 _TOKEN = re.compile(r"^[\x21-\x7e]+$")
 MAX_URL_LENGTH = 2048
 
 __all__ = [
     "MAX_URL_LENGTH",
+    "incident_number",
     "is_loopback",
     "parse_api_url",
     "parse_bool",
@@ -145,13 +149,20 @@ def parse_token(text: str) -> str:
 
 
 def parse_id_or_slug(text: str) -> str:
-    """An incident's ID or slug: one path segment of letters, digits, `-` and `_`."""
-    if not _ID_OR_SLUG.match(text):
+    """An incident's ID or slug (one path segment of letters, digits, `-` and `_`), or
+    its number as people write it (`42`, `#42`, `INC-42`)."""
+    if not (_ID_OR_SLUG.match(text) or _NUMBER.match(text)):
         raise ValueError(
             "expected an incident ID or slug, such as the `incident-id` or `incident-slug` "
-            "output of the step that declared it"
+            "output of the step that declared it, or its number (42, #42 or INC-42)"
         )
     return text
+
+
+def incident_number(text: str) -> int | None:
+    """The incident number `text` writes (`42`, `#42`, `INC-42`), or None."""
+    found = _NUMBER.match(text)
+    return int(found.group(1)) if found else None
 
 
 def is_loopback(host: str) -> bool:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from .parsing import incident_number
 from .rootly import errors
 from .rootly import requests as api
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_SEARCH_PAGES",
     "SEARCHED_KINDS",
+    "Created",
     "IncidentStore",
     "RootlyStore",
     "Search",
@@ -31,6 +33,15 @@ __all__ = [
 MAX_SEARCH_PAGES = 10
 # Named explicitly: Rootly's default listing may leave sub-incidents or test ones out.
 SEARCHED_KINDS = ("normal", "normal_sub", "test", "test_sub")
+
+
+@dataclass(frozen=True)
+class Created:
+    """A create's answer: the incident, and whether Rootly replayed it (200) for an
+    earlier request with the same idempotency key instead of making it now (201)."""
+
+    incident: Incident
+    replayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,12 +64,13 @@ class IncidentStore(Protocol):
         """One incident, by ID or slug."""
         ...
 
-    def create(self, attributes: dict[str, Any]) -> Incident:
-        """Create an incident (the `new_incident` attributes)."""
+    def create(self, attributes: dict[str, Any], idempotency_key: str) -> Created:
+        """Create an incident (the `new_incident` attributes) with an idempotency key."""
         ...
 
-    def retire(self, duplicate: Incident, survivor: Incident) -> str:
-        """Mark `duplicate` a duplicate of `survivor` (cancelling it); returns how."""
+    def retire(self, duplicate: Incident, survivor: Incident, reason: str) -> str:
+        """Mark `duplicate` a duplicate of `survivor` (cancelling it, saying `reason`);
+        returns how."""
         ...
 
     def note(self, incident_id: str, text: str) -> None:
@@ -131,32 +143,50 @@ class RootlyStore:
         request = api.list_incidents(self._since, SEARCHED_KINDS)
         incidents: list[Incident] = []
         unreadable = 0
-        pages = 0
-        total = 1
-        for page in self._client.pages(request, MAX_SEARCH_PAGES):
-            pages += 1
-            total = max(total, page.meta.total_pages or 1)
+        listed = self._client.pages(request, MAX_SEARCH_PAGES)
+        for page in listed.pages:
             found, skipped = read_incidents(page.data)
             incidents.extend(found)
             unreadable += skipped
-        return Search(tuple(incidents), unreadable, truncated=total > pages)
+        return Search(tuple(incidents), unreadable, truncated=listed.more)
 
     def get(self, id_or_slug: str) -> Incident:
         known = self._got.pop(id_or_slug, None)
         if isinstance(known, errors.RootlyError):
             raise known
-        return known or self._client.incident(api.get_incident(id_or_slug))
-
-    def create(self, attributes: dict[str, Any]) -> Incident:
-        return self._client.incident(api.create_incident(attributes))
-
-    def retire(self, duplicate: Incident, survivor: Incident) -> str:
+        if known is not None:
+            return known
+        number = incident_number(id_or_slug)
+        if number is None:
+            return self._client.incident(api.get_incident(id_or_slug))
         try:
-            self._client.send(api.mark_duplicate(duplicate.id, survivor.id))
+            # Rootly's CLI says the API takes the number as the ID; the spec does not.
+            return self._client.incident(api.get_incident(str(number)))
+        except errors.NotFound:
+            return self._numbered(number)
+
+    def _numbered(self, number: int) -> Incident:
+        """The incident numbered `number`, found through the list's documented filter."""
+        from .rootly.models import read_incidents
+
+        page = self._client.page(api.incidents_numbered(number, SEARCHED_KINDS))
+        for incident in read_incidents(page.data)[0]:
+            if incident.attributes.sequential_id == number:
+                return incident
+        raise errors.NotFound("GET", f"/v1/incidents/{number}", status=404)
+
+    def create(self, attributes: dict[str, Any], idempotency_key: str) -> Created:
+        request = api.create_incident(attributes, idempotency_key)
+        incident, status = self._client.answered_incident(request)
+        return Created(incident, replayed=status == 200)
+
+    def retire(self, duplicate: Incident, survivor: Incident, reason: str) -> str:
+        try:
+            self._client.send(api.mark_duplicate(duplicate.id, survivor.id, reason))
         except (errors.BadRequest, errors.Rejected, errors.NotFound, errors.UnexpectedAnswer):
             # The spec gives the duplicate call a body that cannot name the original;
             # should Rootly refuse ours, the update call does the same job, spec-valid.
-            self._client.send(api.cancel_as_duplicate(duplicate.id, survivor.id))
+            self._client.send(api.cancel_as_duplicate(duplicate.id, survivor.id, reason))
             return "the update call (the duplicate call was refused)"
         return "the duplicate call"
 
@@ -168,7 +198,7 @@ class RootlyStore:
 
     def _selection_ids(self, incident_id: str) -> dict[str, str]:
         found: dict[str, str] = {}
-        for page in self._client.pages(api.form_field_selections(incident_id), 10):
+        for page in self._client.pages(api.form_field_selections(incident_id), 10).pages:
             for resource in page.resources():
                 field_id = resource.attributes.get("form_field_id")
                 if field_id:

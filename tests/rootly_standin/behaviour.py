@@ -13,14 +13,18 @@ from typing import Any, Literal, get_args
 __all__ = ["SETTINGS", "Answer", "Behaviour", "Fault", "error_document"]
 
 NestedFormFields = Literal["refuse", "accept", "drop"]
+Idempotency = Literal["ignored", "replayed", "strict"]
+Paging = Literal["offset", "cursor", "no_totals"]
+NumericIds = Literal["not_found", "accepted"]
 DuplicateCall = Literal["refuse", "accept", "not_found"]
 NameFilters = Literal["exact", "substring", "ignored"]
 DefaultListing = Literal["top_level", "everything"]
 SeverityShape = Literal["object", "null", "missing"]
-SlugShape = Literal["numbered", "bare"]
+SlugShape = Literal["bare", "numbered"]
 RateLimitHeaders = Literal["x_prefixed", "bare"]
 LeavingFinal = Literal["refuse", "allow"]
 UpdateLabels = Literal["replace", "merge"]
+LabelsShape = Literal["object", "array", "array_in_single_reads"]
 
 
 @dataclass
@@ -30,6 +34,21 @@ class Behaviour:
     # `form_field_selections_attributes` inside POST /v1/incidents: the guide shows it,
     # the spec's closed `new_incident` has no such attribute.
     nested_form_fields: NestedFormFields = "refuse"
+    # `form_field_selections` (no `_attributes`) inside POST /v1/incidents: what Rootly's
+    # own CLI sends; not in the spec either.
+    form_field_selections: NestedFormFields = "refuse"
+    # The `Idempotency-Key` header on POST /v1/incidents (Rootly's generated client sends
+    # it; the spec copy does not list it): ignored; honoured, a request with a key seen
+    # before answered 200 with the incident it made; or honoured like that for the same
+    # body and refused (422) for another body.
+    idempotency: Idempotency = "ignored"
+    # How lists page: by `page[number]` with totals in `meta` (the spec); with a
+    # `meta.next_cursor` for `page[after]` and deep page numbers refused (400) on
+    # incidents; or answers without `total_pages`, `total_count` and `links.next`.
+    paging: Paging = "offset"
+    # GET /v1/incidents/{id} with the incident's number (`42`): Rootly's CLI says it is
+    # taken; the spec does not say so.
+    numeric_ids: NumericIds = "not_found"
     # PUT /v1/incidents/{id}/duplicate with `duplicate_incident_id`: Rootly's docs name
     # it, the spec gives the call the resolve body, closed to other attributes.
     duplicate_call: DuplicateCall = "refuse"
@@ -40,8 +59,9 @@ class Behaviour:
     default_listing: DefaultListing = "top_level"
     # An incident's `severity` in answers: an object, null, or left out.
     severity: SeverityShape = "object"
-    # An incident's slug: `12-deploy-failed`, or `deploy-failed`.
-    slug: SlugShape = "numbered"
+    # An incident's slug: `deploy-failed` (Rootly's published examples), or
+    # `12-deploy-failed`.
+    slug: SlugShape = "bare"
     # Rate-limit headers on every answer: `X-RateLimit-Remaining`, or (older
     # deployments) `RateLimit-Remaining`.
     rate_limit_headers: RateLimitHeaders = "x_prefixed"
@@ -51,6 +71,9 @@ class Behaviour:
     # `labels` in PUT /v1/incidents/{id}: the object replaces the incident's labels, or
     # is merged into them.
     update_labels: UpdateLabels = "replace"
+    # `labels` in answers: the spec's object, an array of `{key, value}` (what Rootly's
+    # CLI reads first), or an array when one incident is answered and an object in lists.
+    labels: LabelsShape = "object"
 
 
 # Every setting of each switch, the default (the spec's reading) first.
@@ -58,6 +81,10 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     name: get_args(kinds)
     for name, kinds in (
         ("nested_form_fields", NestedFormFields),
+        ("form_field_selections", NestedFormFields),
+        ("idempotency", Idempotency),
+        ("paging", Paging),
+        ("numeric_ids", NumericIds),
         ("duplicate_call", DuplicateCall),
         ("name_filters", NameFilters),
         ("default_listing", DefaultListing),
@@ -66,6 +93,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         ("rate_limit_headers", RateLimitHeaders),
         ("leaving_final", LeavingFinal),
         ("update_labels", UpdateLabels),
+        ("labels", LabelsShape),
     )
 }
 # Each Literal lists the spec's reading first, and that is the default.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import uuid
@@ -87,20 +88,50 @@ class IncidentBook:
         # How many incident list queries miss a new incident (a lagging search index).
         self.list_lag = 0
         self._unlisted: dict[str, int] = {}
+        self._numbers = itertools.count(1)
         self._lock = threading.Lock()
 
     # -- reading ------------------------------------------------------------------------
 
-    def find(self, key: str) -> dict[str, Any]:
-        """The incident whose ID or slug is `key`; 404 as Rootly answers it."""
+    def find(self, key: str, *, by_number: bool = False) -> dict[str, Any]:
+        """The incident whose ID or slug is `key` (or, `by_number` where the behaviour
+        takes numeric IDs, its number); 404 as Rootly answers it."""
         for incident in self.incidents:
             if key in (incident["id"], incident["attributes"]["slug"]):
                 return incident
+        if by_number and self.behaviour.numeric_ids == "accepted" and key.isdigit():
+            for incident in self.incidents:
+                if incident["attributes"]["sequential_id"] == int(key):
+                    return incident
         raise Answer(404, "Not found or unauthorized")
 
-    def shown(self, incident: dict[str, Any]) -> dict[str, Any]:
+    def delete(self, key: str) -> dict[str, Any]:
+        """DELETE /v1/incidents/{id}: gone, with its events and form field values."""
+        incident = self.find(key)
+        with self._lock:
+            self.incidents.remove(incident)
+            self.events.pop(incident["id"], None)
+            self.selections.pop(incident["id"], None)
+        return incident
+
+    def form_fields_switch(self, attribute: str) -> str:
+        """How form field values under `attribute` inside a create are taken ('' when the
+        attribute is not one of the two names Rootly's clients use)."""
+        switches = {
+            "form_field_selections_attributes": self.behaviour.nested_form_fields,
+            "form_field_selections": self.behaviour.form_field_selections,
+        }
+        return switches.get(attribute, "")
+
+    def shown(self, incident: dict[str, Any], *, in_list: bool = False) -> dict[str, Any]:
         """The incident as an answer carries it, in the shape the behaviour says."""
         attributes = dict(incident["attributes"])
+        shape = self.behaviour.labels
+        if shape == "array" or (shape == "array_in_single_reads" and not in_list):
+            attributes["labels"] = [
+                {"key": key, "value": value}
+                for key, value in (attributes.get("labels") or {}).items()
+            ]
         if self.behaviour.severity == "null":
             attributes["severity"] = None
         elif self.behaviour.severity == "missing":
@@ -122,6 +153,9 @@ class IncidentBook:
             kinds = ["normal"]
         if kinds is not None:
             found = [i for i in found if i["attributes"]["kind"] in kinds]
+        if "filter[sequential_id]" in query:
+            number = query["filter[sequential_id]"]
+            found = [i for i in found if str(i["attributes"]["sequential_id"]) == number]
         if "filter[status]" in query:
             found = [i for i in found if i["attributes"]["status"] == query["filter[status]"]]
         if "filter[created_at][gte]" in query:
@@ -134,7 +168,7 @@ class IncidentBook:
             key=lambda i: (i["attributes"]["created_at"], i["attributes"]["sequential_id"]),
             reverse=order.startswith("-"),
         )
-        return [self.shown(incident) for incident in found]
+        return [self.shown(incident, in_list=True) for incident in found]
 
     # -- writing ------------------------------------------------------------------------
 
@@ -144,8 +178,12 @@ class IncidentBook:
         started, detected = attributes.get("started_at"), attributes.get("detected_at")
         if started and detected and _instant(detected) < _instant(started):
             raise Answer(422, "Detected at can not be before Started time")
-        nested = attributes.get("form_field_selections_attributes") or []
-        kept = nested if self.behaviour.nested_form_fields == "accept" else []
+        kept = [
+            selection
+            for name in ("form_field_selections_attributes", "form_field_selections")
+            if self.form_fields_switch(name) == "accept"
+            for selection in attributes.get(name) or []
+        ]
         self.check_selections(kept)
         parent = None
         if attributes.get("parent_incident_id"):
@@ -220,13 +258,15 @@ class IncidentBook:
             "attributes": {"incident_id": incident_id, **selection},
         }
 
-    def mark_duplicate(self, key: str, original_key: str) -> dict[str, Any]:
-        """PUT .../duplicate as Rootly's docs describe it: cancelled, pointing at the original."""
+    def mark_duplicate(self, key: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """PUT .../duplicate as Rootly's docs describe it: cancelled, pointing at the
+        original, with the reason given."""
         incident = self.find(key)
-        original = self.find(original_key)
+        original = self.find(changes["duplicate_incident_id"])
         with self._lock:
             attributes = incident["attributes"]
             attributes["duplicate_incident_id"] = original["id"]
+            attributes["cancellation_message"] = changes.get("reason_for_cancellation")
             attributes["status"] = "cancelled"
             attributes["cancelled_at"] = attributes["updated_at"] = now()
         return incident
@@ -243,6 +283,7 @@ class IncidentBook:
             "labels",
             "alert_ids",
             "slack_channel_name",
+            "cancellation_message",
             *REFERENCE_ATTRIBUTES,
             *TIMESTAMPS,
         }
@@ -326,11 +367,14 @@ class IncidentBook:
         return event
 
     def _new_incident(self, given: dict[str, Any], parent: dict[str, Any] | None) -> dict[str, Any]:
-        number = len(self.incidents) + 1
+        number = next(self._numbers)  # never reused, even after a delete
         title = given.get("title") or f"Incident #{number}"
         slug = _slugify(title)
         if self.behaviour.slug == "numbered":
             slug = f"{number}-{slug}"
+        taken = {incident["attributes"]["slug"] for incident in self.incidents}
+        if slug in taken:  # bare slugs of equal titles must still tell incidents apart
+            slug = next(f"{slug}-{n}" for n in itertools.count(2) if f"{slug}-{n}" not in taken)
         kind = given.get("kind") or "normal"
         if parent is not None:
             kind = "test_sub" if parent["attributes"]["kind"].startswith("test") else "normal_sub"

@@ -98,20 +98,24 @@ def match_template(path: str) -> tuple[str, dict[str, str]] | None:
 
 
 # The only requests the action may send off-spec, and why; each has a spec-valid fallback
-# that the end-to-end tests exercise under the setting where Rootly refuses it.
-ALLOWED_EXCEPTIONS: dict[tuple[str, str], tuple[str, str]] = {
-    ("POST", "/v1/incidents"): (
-        "form_field_selections_attributes",
+# that the end-to-end tests exercise under the setting where Rootly refuses it. Keyed by
+# (method, path template, the attribute that makes the request off-spec).
+ALLOWED_EXCEPTIONS: dict[tuple[str, str, str], str] = {
+    ("POST", "/v1/incidents", "form_field_selections_attributes"): (
         "Rootly's guide creates incidents with custom form field values this way (so "
         "Rootly's workflows see them at creation); the spec's new_incident has no such "
-        "attribute. Fallback: create without it, then POST each value to "
-        "/v1/incidents/{incident_id}/form_field_selections.",
+        "attribute. Fallback: the next name, then a create without them and a POST of "
+        "each value to /v1/incidents/{incident_id}/form_field_selections."
     ),
-    ("PUT", "/v1/incidents/{id}/duplicate"): (
-        "duplicate_incident_id",
-        "Rootly's docs on marking duplicates name the original this way; the spec gives "
-        "the call the resolve body. Fallback: PUT /v1/incidents/{id} with "
-        "duplicate_incident_id and status cancelled (both in update_incident).",
+    ("POST", "/v1/incidents", "form_field_selections"): (
+        "Rootly's own CLI (rootlyhq/rootly-cli, CreateIncident) sends the values under "
+        "this name; the spec has neither. Same fallback."
+    ),
+    ("PUT", "/v1/incidents/{id}/duplicate", "duplicate_incident_id"): (
+        "Rootly's docs on marking duplicates name the original this way, and the spec's "
+        "unreferenced duplicate_incident schema describes the body; the spec gives the "
+        "call the resolve body. Fallback: PUT /v1/incidents/{id} with "
+        "duplicate_incident_id and status cancelled (both in update_incident)."
     ),
 }
 
@@ -119,29 +123,28 @@ ALLOWED_EXCEPTIONS: dict[tuple[str, str], tuple[str, str]] = {
 def allowed_exception(method: str, template: str, body: dict[str, Any]) -> str | None:
     """The attribute when `body` breaks the spec only by carrying one allowed exception.
 
-    The rest of the body must validate as it is; nested form field values must each
-    validate as the spec's own selection.
+    A create's body must validate once the attribute is taken out, and its form field
+    values must each validate as the spec's own selection; the duplicate call's body must
+    validate as the spec's `duplicate_incident`.
     """
-    known = ALLOWED_EXCEPTIONS.get((method, template))
     data = body.get("data")
-    if known is None or not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
+    if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
         return None
-    attribute = known[0]
-    attributes = dict(data["attributes"])
-    value = attributes.pop(attribute, None)
-    rest = {**body, "data": {**data, "attributes": attributes}}
-    if (
-        value is None
-        or request_errors(method, template, rest)
-        or not _valid_exception(attribute, value)
-    ):
-        return None
-    return attribute
+    for known_method, known_template, attribute in ALLOWED_EXCEPTIONS:
+        if (known_method, known_template) != (method, template):
+            continue
+        if template.endswith("/duplicate"):
+            valid = not schema_errors(schema("duplicate_incident"), body)
+            return attribute if valid and attribute in data["attributes"] else None
+        attributes = dict(data["attributes"])
+        value = attributes.pop(attribute, None)
+        rest = {**body, "data": {**data, "attributes": attributes}}
+        if value is not None and not request_errors(method, template, rest) and _selections(value):
+            return attribute
+    return None
 
 
-def _valid_exception(attribute: str, value: Any) -> bool:
-    if attribute != "form_field_selections_attributes":
-        return isinstance(value, str) and bool(value)
+def _selections(value: Any) -> bool:
     if not isinstance(value, list):
         return False
     for selection in value:

@@ -55,7 +55,9 @@ INCIDENT_QUERY = frozenset(
         "filter[kind]",
         "filter[kind][in]",
         "filter[created_at][gte]",
+        "filter[sequential_id]",
         "sort",
+        "page[after]",
         "page[number]",
         "page[size]",
     }
@@ -113,6 +115,9 @@ class RootlyStandIn:
         self.limiter = SlidingWindow(*(rate_limit or DEFAULT_LIMIT))
         self.limited = rate_limit is not None
         self._lock = threading.Lock()
+        self._create_lock = threading.Lock()
+        # Idempotency-Key -> (the body first sent with it, the incident it made).
+        self.idempotency_keys: dict[str, tuple[Any, str]] = {}
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.daemon_threads = True
         self._server.request_queue_size = 128
@@ -264,7 +269,8 @@ class RootlyStandIn:
                     fault.status, "Injected failure"
                 )
         exception = self._check_request(method, template, query, body, raw, handler)
-        answer = self._act(method, template, parameters, query, body, exception)
+        headers = dict(handler.headers)
+        answer = self._act(method, template, parameters, query, body, exception, headers)
         if fault is not None and fault.drop_after:
             # Rootly did the work, but the answer is lost on the way back.
             handler.close_connection = True
@@ -281,31 +287,32 @@ class RootlyStandIn:
         query: dict[str, str],
         body: Any,
         exception: str | None,
+        headers: dict[str, str],
     ) -> tuple[int, Any]:
         if method == "GET" and template in LIST_PATHS:
             return 200, self._answer(method, template, 200, self._list(template, query))
         attributes = dict(body["data"]["attributes"]) if isinstance(body, dict) else {}
         key = parameters.get("id") or parameters.get("incident_id") or ""
         book = self.book
-        nested = exception == "form_field_selections_attributes"
-        if nested and self.behaviour.nested_form_fields == "refuse":
-            raise Answer(400, "Unpermitted parameter: form_field_selections_attributes")
+        if book.form_fields_switch(exception or "") == "refuse":
+            raise Answer(400, f"Unpermitted parameter: {exception}")
         if exception == "duplicate_incident_id":
             if self.behaviour.duplicate_call == "refuse":
                 raise Answer(400, "Unpermitted parameter: duplicate_incident_id")
             if self.behaviour.duplicate_call == "not_found":
                 raise Answer(404, "Not found or unauthorized")
         routes: dict[tuple[str, str], Callable[[], tuple[int, Any]]] = {
-            ("POST", "/v1/incidents"): lambda: (201, {"data": book.create(attributes)}),
+            ("POST", "/v1/incidents"): lambda: self._create(attributes, body, headers),
             ("GET", "/v1/incidents"): lambda: (
                 200,
-                paged("/v1/incidents", query, book.listed(query)),
+                paged("/v1/incidents", query, book.listed(query), self.behaviour.paging),
             ),
-            ("GET", "/v1/incidents/{id}"): lambda: (200, {"data": book.find(key)}),
+            ("GET", "/v1/incidents/{id}"): lambda: (200, {"data": book.find(key, by_number=True)}),
+            ("DELETE", "/v1/incidents/{id}"): lambda: (200, {"data": book.delete(key)}),
             ("PUT", "/v1/incidents/{id}"): lambda: (200, {"data": book.update(key, attributes)}),
             ("PUT", "/v1/incidents/{id}/duplicate"): lambda: (
                 200,
-                {"data": book.mark_duplicate(key, attributes["duplicate_incident_id"])},
+                {"data": book.mark_duplicate(key, attributes)},
             ),
             ("POST", "/v1/incidents/{incident_id}/events"): lambda: (
                 201,
@@ -342,7 +349,27 @@ class RootlyStandIn:
         data = document.get("data") if isinstance(document, dict) else None
         if isinstance(data, dict) and data.get("type") == "incidents":
             document = {"data": book.shown(data)}
-        return status, self._answer(method, template, status, document)
+        # A replayed create (200) carries what the create's 201 carries.
+        checked = 201 if (method, template) == ("POST", "/v1/incidents") else status
+        return status, self._answer(method, template, checked, document)
+
+    def _create(
+        self, attributes: dict[str, Any], body: Any, headers: dict[str, str]
+    ) -> tuple[int, Any]:
+        """POST /v1/incidents, with the `Idempotency-Key` treated as the behaviour says."""
+        key = headers.get("Idempotency-Key", "")
+        if not key or self.behaviour.idempotency == "ignored":
+            return 201, {"data": self.book.create(attributes)}
+        with self._create_lock:  # a key's first request and its resends, one at a time
+            seen = self.idempotency_keys.get(key)
+            if seen is not None:
+                first_body, incident_id = seen
+                if first_body != body and self.behaviour.idempotency == "strict":
+                    raise Answer(422, "Idempotency-Key was already used with another request")
+                return 200, {"data": self.book.find(incident_id)}
+            incident = self.book.create(attributes)
+            self.idempotency_keys[key] = (body, incident["id"])
+        return 201, {"data": incident}
 
     def _take_fault(self, method: str, template: str) -> Fault | None:
         with self._lock:
@@ -381,7 +408,7 @@ class RootlyStandIn:
             ]
         if problems:
             raise self._violation(f"{where}: {'; '.join(problems)}")
-        if method == "GET":
+        if method in ("GET", "DELETE"):
             return None
         content_type = handler.headers.get("Content-Type", "")
         if not content_type.startswith(MEDIA_TYPE):
@@ -403,7 +430,9 @@ class RootlyStandIn:
     def _list(self, template: str, query: dict[str, str]) -> dict[str, Any]:
         kind = LIST_PATHS[template]
         entries = filtered(self.catalog.entries[kind], query, self.behaviour)
-        document = paged(template, query, [entry.resource() for entry in entries])
+        # Catalog lists offer no `page[after]` in the spec: only totals can be left out.
+        paging = "no_totals" if self.behaviour.paging == "no_totals" else "offset"
+        document = paged(template, query, [entry.resource() for entry in entries], paging)
         if kind == "form_fields" and query.get("include") == "options":
             included: list[dict[str, Any]] = []
             for resource in document["data"]:
@@ -420,6 +449,13 @@ class RootlyStandIn:
             if self.behaviour.severity == "null":
                 # Off-spec on purpose: Rootly's answers have carried a null severity.
                 problems = [p for p in problems if "attributes/severity:" not in p]
+            if self.behaviour.paging == "no_totals":
+                # Off-spec on purpose: answers without totals are guarded against by
+                # Rootly's MCP server.
+                problems = [p for p in problems if not p.startswith(("meta:", "links:"))]
+            if self.behaviour.labels != "object":
+                # Off-spec on purpose: Rootly's CLI reads labels as an array first.
+                problems = [p for p in problems if "attributes/labels:" not in p]
             if problems:
                 # The stand-in itself must never answer off-spec.
                 self.violations.append(f"stand-in answered off-spec for {template}: {problems}")

@@ -11,7 +11,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -24,7 +25,7 @@ from .retry import RetryPolicy, rate_limit_header
 if TYPE_CHECKING:
     from .models import Incident, ListPage
 
-__all__ = ["RootlyClient"]
+__all__ = ["Pages", "RootlyClient"]
 
 T = TypeVar("T")
 
@@ -105,12 +106,18 @@ class RootlyClient:
 
     def incident(self, request: ApiRequest) -> Incident:
         """Send a request whose answer is one incident, and read it."""
+        return self.answered_incident(request)[0]
+
+    def answered_incident(self, request: ApiRequest) -> tuple[Incident, int]:
+        """Send a request whose answer is one incident; the incident and the status
+        (a create answered 200 is a replay of an earlier one with its idempotency key)."""
         from .responses import decode_json, incident_from
 
         response = self.send(request)
+        status = response.status_code
         return incident_from(
-            request.method, request.path, response.status_code, decode_json(response.content)
-        )
+            request.method, request.path, status, decode_json(response.content)
+        ), status
 
     def page(self, request: ApiRequest) -> ListPage:
         """Send a request for one page of a list, and read it."""
@@ -121,13 +128,41 @@ class RootlyClient:
             request.method, request.path, response.status_code, decode_json(response.content)
         )
 
-    def pages(self, request: ApiRequest, max_pages: int) -> Iterator[ListPage]:
-        """Every page of a list, up to `max_pages`: the first, then the rest all at once."""
-        first = self.page(request.with_page(1))
-        yield first
-        total = min(first.meta.total_pages or 1, max_pages)
-        later = [request.with_page(number) for number in range(2, total + 1)]
-        yield from self.gather([partial(self.page, page) for page in later])
+    def pages(self, request: ApiRequest, max_pages: int) -> Pages:
+        """The pages of a list, up to `max_pages`, trusting no one field to say how many.
+
+        When the first page gives `total_pages`, the rest are asked by number all at once
+        (one round trip). A refused page number (Rootly refuses deep ones) switches to
+        following the previous page's `meta.next_cursor` (`page[after]`) or `links.next`,
+        one page at a time, as does a first page without a total; with none of those, a
+        full page means there may be more, and the next number is asked.
+        """
+        read = [self.page(request.with_page(1))]
+        total = read[0].meta.total_pages
+        if total is not None and total > 1 and max_pages > 1:
+            numbers = range(2, min(total, max_pages) + 1)
+            later = self.gather(
+                [_refusal_kept(partial(self.page, request.with_page(n))) for n in numbers]
+            )
+            for page in later:
+                if isinstance(page, errors.BadRequest):
+                    break  # a page number too deep for Rootly: go on from the last page read
+                read.append(page)
+            else:
+                return Pages(read, more=total > len(read))
+        while True:
+            following = _next_page(request, read[-1], len(read))
+            if following is None:
+                return Pages(read, more=total is not None and total > len(read))
+            if len(read) >= max_pages:
+                return Pages(read, more=True)
+            try:
+                read.append(self.page(following))
+            except errors.BadRequest:
+                if "page[number]" not in following.params:
+                    raise
+                # Only a full page suggested more; past the last page is refused here.
+                return Pages(read, more=False)
 
     def gather(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """Run independent calls at the same time; their results in the same order.
@@ -216,7 +251,12 @@ class RootlyClient:
         self.requests_sent += 1
         try:
             response = self._http.request(
-                method, path, params=request.params or None, json=request.body, timeout=timeout
+                method,
+                path,
+                params=request.params or None,
+                json=request.body,
+                headers=request.headers or None,
+                timeout=timeout,
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as problem:
             # The connection never opened, so Rootly saw nothing.
@@ -281,6 +321,40 @@ class RootlyClient:
             wait = min(wait, max(0.0, left - 1.0))
         if wait > 0:
             self._sleep(wait)
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The pages of a list that were read, and whether more were left unread."""
+
+    pages: list[ListPage]
+    more: bool = False
+
+
+def _refusal_kept(call: Callable[[], ListPage]) -> Callable[[], ListPage | errors.BadRequest]:
+    """`call`, handing back a 400 instead of raising it: among pages asked together, a
+    refused page number is a reason to go on another way, not a failure."""
+
+    def guarded() -> ListPage | errors.BadRequest:
+        try:
+            return call()
+        except errors.BadRequest as refused:
+            return refused
+
+    return guarded
+
+
+def _next_page(request: ApiRequest, page: ListPage, read: int) -> ApiRequest | None:
+    """The request for the page after `page` (the `read`-th), or None when it is the last."""
+    if page.meta.next_cursor:
+        return request.after(page.meta.next_cursor)
+    if page.links.next:
+        return request.following(page.links.next)
+    size = request.params.get("page[size]")
+    if page.meta.total_pages is None and isinstance(size, int) and len(page.data) >= size:
+        number = (page.meta.current_page or read) + 1
+        return request.with_page(number)
+    return None
 
 
 def _pattern_for(host: str) -> str:

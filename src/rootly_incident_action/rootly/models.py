@@ -3,6 +3,7 @@ ignored, and fields that are missing or null, or shaped oddly, read as absent.""
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -12,10 +13,44 @@ __all__ = [
     "Incident",
     "IncidentAttributes",
     "ListPage",
+    "PageLinks",
     "PageMeta",
     "Resource",
+    "label_mapping",
+    "label_text",
     "read_incidents",
 ]
+
+
+def label_text(value: Any) -> str:
+    """A label value as text, written as JSON writes it (`true`, not `True`)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def label_mapping(labels: Any) -> dict[str, str]:
+    """An incident's labels, read from either shape Rootly answers with.
+
+    The spec documents an object (`{"platform": "osx"}`), and list answers and webhooks
+    carry one; Rootly's own CLI reads single incidents as an array of
+    `{"key": ..., "value": ...}` first. Entries of neither form are skipped.
+    """
+    if isinstance(labels, dict):
+        return {str(key): label_text(value) for key, value in labels.items()}
+    if not isinstance(labels, list):
+        return {}
+    found: dict[str, str] = {}
+    for entry in labels:
+        if isinstance(entry, dict) and isinstance(entry.get("key"), str | int):
+            found[str(entry["key"])] = label_text(entry.get("value"))
+    return found
 
 
 class _Lenient(BaseModel):
@@ -44,10 +79,8 @@ class IncidentAttributes(_Lenient):
 
     @property
     def label_values(self) -> dict[str, str]:
-        """Labels as a mapping; Rootly documents an object, anything else reads as none."""
-        if not isinstance(self.labels, dict):
-            return {}
-        return {str(key): str(value) for key, value in self.labels.items()}
+        """Labels as a mapping of text, whichever shape Rootly answered with."""
+        return label_mapping(self.labels)
 
     @property
     def severity_name(self) -> str:
@@ -103,6 +136,14 @@ class PageMeta(_Lenient):
     current_page: int | None = None
     total_pages: int | None = None
     total_count: int | None = None
+    # For `page[after]`: the spec offers cursors on some lists.
+    next_cursor: str | None = None
+
+
+class PageLinks(_Lenient):
+    """Links to other pages of the list (whole URLs)."""
+
+    next: str | None = None
 
 
 class ListPage(_Lenient):
@@ -111,6 +152,7 @@ class ListPage(_Lenient):
     data: list[Any]
     included: list[Any] = []
     meta: PageMeta = PageMeta()
+    links: PageLinks = PageLinks()
 
     def resources(self) -> list[Resource]:
         """The readable resources of the page (odd entries skipped)."""
