@@ -6,6 +6,7 @@ moves only when the declarer sleeps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -58,6 +59,7 @@ def declarer(
     runner: RecordingRunner | None = None,
     ledger: Ledger | None = None,
     run_attempt: str = "acme/shop/77/1",
+    remaining: Callable[[], float | None] = lambda: None,
 ) -> Declarer:
     clock = clock or FakeClock()
     return Declarer(
@@ -65,6 +67,7 @@ def declarer(
         runner or RecordingRunner(),
         ledger or Ledger(),
         timeout_seconds=timeout,
+        remaining=remaining,
         sleep=clock.sleep,
         clock=clock,
         repeat_note="Failed again in job 'deploy'",
@@ -196,10 +199,10 @@ def test_a_create_applied_late_is_awaited_for_the_grace_period() -> None:
     assert clock.slept == [1.0, 2.0, 4.0]
 
 
-def test_a_create_that_never_shows_up_is_sent_again_once_after_the_grace_period() -> None:
+def test_a_create_unanswered_is_sent_again_only_once_the_whole_grace_period_passed() -> None:
     store = MemoryStore()
-    outage = errors.ServerFailed("POST", "/v1/incidents", status=503, maybe_applied=True)
-    store.create_failures = [(outage, False)]
+    lost = errors.TimedOut("POST", "/v1/incidents", detail="no answer", maybe_applied=True)
+    store.create_failures = [(lost, False)]  # Rootly never made it
     clock = FakeClock()
     runner = RecordingRunner()
 
@@ -208,13 +211,57 @@ def test_a_create_that_never_shows_up_is_sent_again_once_after_the_grace_period(
     assert declared.created is True
     assert store.calls.count("create") == 2
     assert len(store.incidents) == 1
-    assert sum(clock.slept) <= dedup.grace_period(2.0)
-    assert sum(clock.slept) >= 5  # it did wait before sending again
+    assert sum(clock.slept) == dedup.grace_period(2.0)  # the whole wait, not a second less
+    said = runner.said("info")
     assert any(
-        "sending the same request again, with the same idempotency key" in line
-        for line in runner.said("info")
+        "after 10.0 s: sending the same request again, with the same idempotency key" in line
+        for line in said
     )
     assert store.keys[0] == store.keys[1]  # the resend is the same request
+
+
+def test_an_answered_5xx_is_looked_for_once_then_sent_again_at_once() -> None:
+    store = MemoryStore()
+    outage = errors.ServerFailed("POST", "/v1/incidents", status=503, maybe_applied=True)
+    store.create_failures = [(outage, False)]
+    clock = FakeClock()
+    runner = RecordingRunner()
+
+    declared = declarer(store, clock, runner=runner).declare(Plan(draft()))
+
+    assert declared.created is True
+    assert store.calls == ["search", "create", "search", "create", "search"]
+    assert sum(clock.slept) == 0
+    assert store.keys[0] == store.keys[1]
+    assert any(
+        "after 0.0 s: sending the same request again" in line for line in runner.said("info")
+    )
+
+
+def test_when_the_deadline_comes_first_the_create_is_not_sent_again() -> None:
+    store = MemoryStore()
+    lost = errors.TimedOut("POST", "/v1/incidents", detail="no answer", maybe_applied=True)
+    store.create_failures = [(lost, True)]  # made, but it never shows in the lists
+    store.late = {"id-1": 99}
+    clock = FakeClock()
+    deadline = clock.now + 3.5
+    runner = RecordingRunner()
+    ledger = Ledger()
+    declaring = declarer(
+        store, clock, runner=runner, ledger=ledger, remaining=lambda: deadline - clock.now
+    )
+
+    with pytest.raises(StepFailed) as failed:
+        declaring.declare(Plan(draft()))
+
+    assert store.calls.count("create") == 1
+    assert len(store.incidents) == 1
+    assert failed.value.failure is lost
+    assert ledger.unanswered  # the message says it may exist, and how to find it
+    assert any(
+        "no incident from the create after 3.0 s, and the step's deadline" in line
+        for line in runner.said("info")
+    )
 
 
 def test_a_create_that_lands_after_the_grace_period_is_cleaned_up_by_the_check() -> None:

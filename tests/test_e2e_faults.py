@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from action_harness import ActionHarness, cancel_midway
+from conftest import every_setting
 from rootly_incident_action.dedup import CLOSED_STATUSES, DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 
@@ -164,3 +165,41 @@ def test_sixteen_legs_failing_at_once_leave_one_open_incident(
         if extra is not survivor:
             assert extra["attributes"]["status"] == "cancelled"
             assert extra["attributes"]["duplicate_incident_id"] == survivor["id"]
+
+
+@every_setting("idempotency")
+def test_a_create_unanswered_when_the_deadline_cuts_the_wait_is_not_sent_again(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    # Rootly answers the create only after the client gave up (it is made all the same),
+    # and its lists do not show it: the step's deadline comes before the wait is over.
+    rootly.add_fault("POST", "/v1/incidents", status=None, delay=1.5)
+    rootly.list_lag = 1000
+
+    run = action.run({**INPUTS, "deadline-seconds": "5"})
+
+    assert run.exit_code == 1
+    assert len(rootly.requests_to("POST", "/v1/incidents")) == 1
+    assert len(rootly.incidents) == 1
+    assert "the create is not sent again" in run.stdout
+    assert "Rootly may have made that incident" in run.error.message
+    assert "created" not in run.outputs or run.outputs["created"] != "true"
+    # The log gives the time it really looked, not the grace period it was allowed.
+    assert "after 10" not in run.stdout
+
+
+def test_one_5xx_on_the_create_with_a_thousand_incidents_costs_seconds(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    for number in range(1000):
+        rootly.book.create({"title": f"Other incident {number}"})
+    rootly.add_fault("POST", "/v1/incidents", status=503)
+
+    run = action.run(INPUTS)
+
+    assert run.exit_code == 0, run.stdout
+    assert len(open_with_key(rootly)) == 1
+    # The first search and the check after the create read the window (10 pages each);
+    # the failed create is looked for once, on the newest page, and sent again at once.
+    assert len(run.sent) <= 30, len(run.sent)
+    assert "after 0.0 s: sending the same request again" in run.stdout

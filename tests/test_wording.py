@@ -80,6 +80,13 @@ def words(
             "it may have taken effect",
         ),
         (errors.TimedOut("GET", "/v1/x"), Phase.LOOKUP, "Raise 'timeout-seconds'"),
+        (errors.TimedOut("GET", "/v1/x", waited=30), Phase.LOOKUP, "within 30 s. "),
+        (
+            errors.TimedOut("GET", "/v1/x", waited=4),
+            Phase.LOOKUP,
+            "within 4 s (all that was left of 'deadline-seconds': 120 s).",
+        ),
+        (errors.TimedOut("GET", "/v1/x", waited=4), Phase.LOOKUP, "Raise 'deadline-seconds'"),
         (
             errors.TlsSetupFailed("SETUP", "u", detail="SSL_CERT_FILE='x'"),
             Phase.LOOKUP,

@@ -96,6 +96,16 @@ class StepFailed(Exception):
 
 
 @dataclass(frozen=True)
+class Waited:
+    """How a look for an incident ended: what it found, after how long, and whether the
+    step's deadline cut the wait short."""
+
+    found: Incident | None
+    seconds: float
+    cut_short: bool = False
+
+
+@dataclass(frozen=True)
 class Declared:
     """The incident the step stands for, and whether this step created it."""
 
@@ -235,13 +245,22 @@ class Declarer:
                     raise
                 if not draft.dedup_key or attempt == 2:
                     raise
-                landed = self._await_landing(draft, creator, failure)
-                if landed is not None:
-                    return landed, True
+                waited = self._await_landing(draft, creator, failure)
+                if waited.found is not None:
+                    return waited.found, True
+                if waited.cut_short:
+                    # Sending it again now could make a second incident should the first
+                    # still land: the failure says it may exist, and how to find it.
+                    self._log.info(
+                        f"Rootly showed no incident from the create after {waited.seconds:.1f} "
+                        "s, and the step's deadline ('deadline-seconds') comes before the "
+                        "rest of the wait: the create is not sent again."
+                    )
+                    raise
                 self._log.info(
-                    f"Rootly shows no incident from the create whose answer was lost "
-                    f"({failure}) after {self._grace:g} s: sending the same request again, "
-                    "with the same idempotency key."
+                    f"Rootly shows no incident from the create ({failure}) after "
+                    f"{waited.seconds:.1f} s: sending the same request again, with the same "
+                    "idempotency key."
                 )
                 self._phase = Phase.CREATE
                 continue
@@ -292,21 +311,36 @@ class Declarer:
 
     def _await_landing(
         self, draft: IncidentDraft, creator: str, failure: errors.RootlyError
-    ) -> Incident | None:
-        """Poll for the attempt's creator label until the grace period or deadline ends."""
-        self._log.info(
-            f"The answer to the create was lost ({failure}); Rootly may still make the "
-            f"incident, so the action looks for it for up to {self._grace:g} s before "
-            "sending the create again."
-        )
-        ours = self._await(lambda search: dedup.made_by(search.incidents, creator))
-        if ours is not None:
-            self.ledger.settle_unanswered(creator)
-            self.ledger.record_made(ours, private=draft.private)
+    ) -> Waited:
+        """Look for the create's creator label among the newest incidents.
+
+        A create that got no answer (a timeout, a dropped connection, an unreadable 2xx)
+        may still be applied: look until the grace period ends. A 5xx was answered, so
+        Rootly is done with it: one look, then the same request again (a Rootly that
+        honours the key replays it, should it have been made after all).
+        """
+        answered = isinstance(failure, errors.ServerFailed)
+        grace = 0.0 if answered else self._grace
+        if answered:
             self._log.info(
-                f"{title_of(failure)}, but Rootly did create {_named(ours, draft)}: using it."
+                f"The create failed on Rootly's side ({failure}); the action looks once for "
+                "the incident before sending the same request again."
             )
-        return ours
+        else:
+            self._log.info(
+                f"The answer to the create was lost ({failure}); Rootly may still make the "
+                f"incident, so the action looks for it for up to {grace:g} s before "
+                "sending the create again."
+            )
+        waited = self._await(lambda search: dedup.made_by(search.incidents, creator), grace)
+        if waited.found is not None:
+            self.ledger.settle_unanswered(creator)
+            self.ledger.record_made(waited.found, private=draft.private)
+            self._log.info(
+                f"{title_of(failure)}, but Rootly did create {_named(waited.found, draft)}: "
+                "using it."
+            )
+        return waited
 
     def _made_by_another_request(
         self, draft: IncidentDraft, failure: errors.RootlyError
@@ -318,29 +352,35 @@ class Declarer:
             "another job of this run is creating the same incident. Looking for it for up "
             f"to {self._grace:g} s."
         )
-        found = self._await(
+        waited = self._await(
             lambda search: dedup.labelled(
                 search.incidents, draft.dedup_label, draft.dedup_key or ""
-            )
+            ),
+            self._grace,
         )
-        if found is None:
+        if waited.found is None:
             raise failure
-        return found
+        return waited.found
 
-    def _await(self, find: Callable[[Search], list[Incident]]) -> Incident | None:
-        """Search until `find` names an incident, or the grace period or deadline ends."""
+    def _await(self, find: Callable[[Search], list[Incident]], grace: float) -> Waited:
+        """Look at the newest incidents until `find` names one or `grace` seconds have
+        passed (a last look at the end; at once, when `grace` is 0); cut short, and
+        said so, when the deadline comes first."""
         self._phase = Phase.SEARCH
         started = self._clock()
         wait = 1.0
         while True:
-            left = self._remaining()
             elapsed = self._clock() - started
-            if elapsed + wait > self._grace or (left is not None and wait >= left):
-                return None
-            self._sleep(wait)
-            found = find(self._store.recent(fresh=True))
+            step = min(wait, max(0.0, grace - elapsed))
+            left = self._remaining()
+            if left is not None and step >= left:
+                return Waited(None, self._clock() - started, cut_short=True)
+            self._sleep(step)
+            found = find(self._store.newest())
             if found:
-                return found[0]
+                return Waited(found[0], self._clock() - started)
+            if self._clock() - started >= grace:
+                return Waited(None, self._clock() - started)
             wait = min(wait * 2, 4.0)
 
     def _retire(self, mine: Incident, survivor: Incident, draft: IncidentDraft) -> None:

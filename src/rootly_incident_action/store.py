@@ -60,6 +60,11 @@ class IncidentStore(Protocol):
         """Incidents created within the dedup window; `fresh` reads them again."""
         ...
 
+    def newest(self) -> Search:
+        """The newest incidents of the dedup window, one page: where a create that was
+        just sent shows up."""
+        ...
+
     def get(self, id_or_slug: str) -> Incident:
         """One incident, by ID or slug."""
         ...
@@ -149,6 +154,13 @@ class RootlyStore:
             incidents.extend(found)
             unreadable += skipped
         return Search(tuple(incidents), unreadable, truncated=listed.more)
+
+    def newest(self) -> Search:
+        from .rootly.models import read_incidents
+
+        page = self._client.page(api.list_incidents(self._since, SEARCHED_KINDS))
+        found, skipped = read_incidents(page.data)
+        return Search(tuple(found), skipped)
 
     def get(self, id_or_slug: str) -> Incident:
         known = self._got.pop(id_or_slug, None)

@@ -192,11 +192,19 @@ def _outage(failure: errors.RootlyError, at: Situation) -> str:
 
 
 def _timed_out(failure: errors.RootlyError, at: Situation) -> str:
-    text = f"Rootly did not answer a {failure.method} within {at.timeout:g} s. "
-    text += at.where(failure)
+    waited = at.timeout
+    if isinstance(failure, errors.TimedOut) and failure.waited is not None:
+        waited = failure.waited  # the timeout that applied: the deadline may have cut it
+    cut = waited < at.timeout
+    text = f"Rootly did not answer a {failure.method} within {waited:g} s"
+    if cut:
+        text += f" (all that was left of 'deadline-seconds': {at.deadline:g} s)"
+    text += ". " + at.where(failure)
     if failure.maybe_applied:
         text += " The request was sent, so it may have taken effect: look in Rootly before "
         text += "re-running."
+    if cut:
+        return text + " Raise 'deadline-seconds' if Rootly is slow for you."
     return text + " Raise 'timeout-seconds' if Rootly is slow for you."
 
 

@@ -267,7 +267,11 @@ class RootlyClient:
         except httpx.TimeoutException:
             # Rootly may still apply a write it did not answer in time.
             failure = errors.TimedOut(
-                method, path, detail=f"no answer within {timeout:g} s", maybe_applied=request.writes
+                method,
+                path,
+                detail=f"no answer within {timeout:g} s",
+                maybe_applied=request.writes,
+                waited=timeout,
             )
             return None, failure, True
         except (httpx.TransportError, httpx.InvalidURL) as problem:

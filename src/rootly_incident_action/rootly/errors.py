@@ -88,7 +88,12 @@ class ServerFailed(RootlyError):
 
 
 class TimedOut(RootlyError):
-    """No answer within the timeout."""
+    """No answer within the timeout; `waited` is the timeout that applied (the client's,
+    or less when the deadline was nearer)."""
+
+    def __init__(self, method: str, path: str, *, waited: float | None = None, **kw: object):
+        super().__init__(method, path, **kw)  # type: ignore[arg-type]
+        self.waited = waited
 
 
 class Unreachable(RootlyError):
