@@ -125,6 +125,7 @@ class Probe:
             self._ask("name_filters", self._name_filters)
             self._ask("duplicate_call", lambda: self._duplicate_call(second, first))
             self._ask("update_labels", lambda: self._update_labels(first))
+            self._ask("repeated_move", lambda: self._repeated_move(first))
             self._ask("leaving_final", lambda: self._leaving_final(first))
         finally:
             self._clean_up()
@@ -298,11 +299,20 @@ class Probe:
             return "merge", "an update with one label kept the others"
         return "replace", "an update with one label removed the others"
 
-    def _leaving_final(self, incident: dict[str, Any]) -> tuple[str, str]:
+    def _repeated_move(self, incident: dict[str, Any]) -> tuple[str, str]:
         base = f"/v1/incidents/{incident['id']}"
         resolve = {"data": {"type": "incidents", "attributes": {"resolution_message": "probe"}}}
         if not self._send("PUT", f"{base}/resolve", resolve).is_success:
             raise Unanswerable("the test incident could not be resolved")
+        again = self._send("PUT", f"{base}/resolve", resolve)
+        setting = "allow" if again.is_success else "refuse"
+        return setting, f"resolving a resolved incident answered {again.status_code}"
+
+    def _leaving_final(self, incident: dict[str, Any]) -> tuple[str, str]:
+        """Mitigate the incident `_repeated_move` resolved."""
+        base = f"/v1/incidents/{incident['id']}"
+        if _one(self._get(base))["attributes"].get("status") != "resolved":
+            raise Unanswerable("the test incident is not resolved")
         mitigate = {"data": {"type": "incidents", "attributes": {"mitigation_message": "probe"}}}
         response = self._send("PUT", f"{base}/mitigate", mitigate)
         setting = "allow" if response.is_success else "refuse"

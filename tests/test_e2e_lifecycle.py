@@ -3,6 +3,8 @@ through entrypoint.py against the stand-in."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +91,7 @@ def test_a_message_given_is_the_resolution_message(
     )
 
 
-def test_by_id_or_slug_it_takes_two_round_trips_the_write_and_event_together(
+def test_by_id_or_slug_the_change_is_round_trip_two_and_its_event_follows_it(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
     slug = declare(action).outputs["incident-slug"]
@@ -104,7 +106,9 @@ def test_by_id_or_slug_it_takes_two_round_trips_the_write_and_event_together(
         f"POST /v1/incidents/{incident_id}/events",
         f"PUT /v1/incidents/{incident_id}/resolve",
     ]
-    assert round_trips(run.sent) == [1, 2, 2]
+    # The event only once Rootly accepted the change: it never claims a refused one.
+    assert round_trips(run.sent) == [1, 2, 3]
+    assert run.sent[1].path.endswith("/resolve")
 
 
 def test_by_key_the_search_replaces_the_read(action: ActionHarness, rootly: RootlyStandIn) -> None:
@@ -114,8 +118,8 @@ def test_by_key_the_search_replaces_the_read(action: ActionHarness, rootly: Root
     run = operate(action, "cancel", dedup_key="deploy-production", message="Declared by mistake")
 
     assert run.exit_code == 0, run.stdout
-    assert sorted(r.method for r in run.sent) == ["GET", "POST", "PUT"]
-    assert round_trips(run.sent) == [1, 2, 2]
+    assert [r.method for r in run.sent] == ["GET", "PUT", "POST"]
+    assert round_trips(run.sent) == [1, 2, 3]
     assert rootly.incidents[0]["attributes"]["status"] == "cancelled"
     assert rootly.incidents[0]["attributes"]["cancellation_message"] == "Declared by mistake"
 
@@ -450,7 +454,7 @@ def test_update_sets_form_field_values_replacing_the_ones_the_incident_has(
         f"PUT /v1/incident_form_field_selections/{rootly.selection_id(incident_id, region)}",
     ]
     # Search and lookups; the incident's values; the writes and the event.
-    assert max(round_trips(run.sent)) == 3
+    assert max(round_trips(run.sent)) == 4  # names, values, the writes, then the event
 
 
 def test_a_write_that_fails_is_named_with_what_was_done(
@@ -500,5 +504,66 @@ def test_a_form_field_value_rootly_refuses_is_named_by_the_field(
     assert run.exit_code == 1
     message = run.error.message
     assert message.startswith("The value of form field 'Region' on incident #1 failed.")
-    assert "Done in Rootly before this failed: the update of incident #1; " in message
+    assert "Done in Rootly before this failed: the update of incident #1." in message
+    # The change did not complete, so no timeline event claims it.
+    assert events(rootly, incident_id) == []
     assert stored(rootly, incident_id)["title"] == "Rolled back"
+
+
+# -- the timeline never claims a change Rootly refused or failed ------------------------
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 422, "body": {"errors": [{"title": "Root cause is required to resolve"}]}},
+        {"status": 503},
+        {"drop": True},
+    ],
+    ids=["refused", "outage", "connection lost"],
+)
+def test_a_resolve_rootly_refuses_or_fails_leaves_no_event_and_quotes_rootly(
+    fault: dict[str, Any], action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    incident_id = declare(action).outputs["incident-id"]
+    rootly.add_fault("PUT", "/v1/incidents/{id}/resolve", times=9, **fault)
+
+    run = operate(action, "resolve", dedup_key="deploy-production")
+
+    assert run.exit_code == 1
+    assert stored(rootly, incident_id)["status"] == "started"
+    assert events(rootly, incident_id) == []
+    if fault.get("status") == 422:
+        assert run.error.title == "Rootly refused the change"
+        assert (
+            "whose status is 'started': Root cause is required to resolve (422)"
+            in run.error.message
+        )
+        assert "lifecycle does not lead" not in run.error.message
+
+
+@every_setting("repeated_move")
+def test_three_jobs_resolving_one_incident_at_once_all_succeed(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    incident_id = declare(action).outputs["incident-id"]
+    rootly.latency = 0.1
+    barrier = threading.Barrier(3)
+
+    def resolver(_: int) -> ActionRun:
+        barrier.wait()
+        return operate(action, "resolve", dedup_key="deploy-production")
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = list(pool.map(resolver, range(3)))
+
+    assert [run.exit_code for run in runs] == [0, 0, 0], [r.stdout for r in runs]
+    assert stored(rootly, incident_id)["status"] == "resolved"
+    assert {run.outputs["incident-status"] for run in runs} == {"resolved"}
+    changed = [run.outputs["changed"] for run in runs]
+    if rootly.behaviour.repeated_move == "refuse":
+        # Only the job whose resolve Rootly accepted records it on the timeline.
+        assert changed.count("true") == 1
+        assert len(events(rootly, incident_id)) == 1
+    else:
+        assert len(events(rootly, incident_id)) == changed.count("true")

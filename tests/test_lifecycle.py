@@ -76,19 +76,14 @@ def test_an_incident_already_there_or_past_it_is_left_alone(
         assert change.nothing_because == f"it is already {status}"
 
 
-def test_a_transition_and_its_event_go_together_unless_the_status_is_final() -> None:
-    open_change = plan_change("resolve", incident(3, status="mitigated"), message="m", event="e")
-    assert [w.request.path for w in open_change.writes] == [
-        "/v1/incidents/id-3/resolve",
-        "/v1/incidents/id-3/events",
-    ]
-    assert open_change.writes[0].request.body == {
+@pytest.mark.parametrize("status", ["started", "mitigated", "cancelled"])
+def test_a_transitions_event_waits_for_rootly_to_accept_it(status: str) -> None:
+    change = plan_change("resolve", incident(3, status=status), message="m", event="e")
+    assert [w.request.path for w in change.writes] == ["/v1/incidents/id-3/resolve"]
+    assert change.writes[0].request.body == {
         "data": {"type": "incidents", "attributes": {"resolution_message": "m"}}
     }
-    assert open_change.then == ()
-    final = plan_change("resolve", incident(3, status="cancelled"), message="m", event="e")
-    assert [w.request.path for w in final.writes] == ["/v1/incidents/id-3/resolve"]
-    assert [w.request.path for w in final.then] == ["/v1/incidents/id-3/events"]
+    assert [w.request.path for w in change.then] == ["/v1/incidents/id-3/events"]
 
 
 def test_update_sends_only_the_fields_given_with_labels_merged() -> None:
@@ -159,15 +154,16 @@ def test_form_field_values_replace_the_incidents_own_or_are_added() -> None:
         selections=(region, impact),
         field_names={"f-region": "Region"},
     )
-    assert [w.request.path for w in change.writes] == ["/v1/incidents/id-3/events"]
+    assert change.writes == ()
+    assert [w.request.path for w in change.then] == ["/v1/incidents/id-3/events"]
 
     completed = change.with_values({"f-region": "value-7"})
 
     assert [(w.request.method, w.request.path) for w in completed.writes] == [
         ("PUT", "/v1/incident_form_field_selections/value-7"),
         ("POST", "/v1/incidents/id-3/form_field_selections"),
-        ("POST", "/v1/incidents/id-3/events"),
     ]
+    assert [w.request.path for w in completed.then] == ["/v1/incidents/id-3/events"]
     assert completed.writes[0].request.body == {
         "data": {
             "type": "incident_form_field_selections",
@@ -207,7 +203,9 @@ def test_each_operation_sends_exactly_its_writes_with_their_bodies() -> None:
     assert [w.what for w in added.writes] == ["the timeline event on incident #3"]
     assert [(w.request.method, w.request.path, w.answers_incident) for w in updated.writes] == [
         ("PUT", "/v1/incidents/id-3", True),
-        ("POST", "/v1/incidents/id-3/events", False),
+    ]
+    assert [(w.request.path, w.request.body) for w in updated.then] == [
+        ("/v1/incidents/id-3/events", event_body)
     ]
     assert updated.writes[0].request.body == {
         "data": {"type": "incidents", "attributes": {"title": "T"}}
@@ -215,13 +213,13 @@ def test_each_operation_sends_exactly_its_writes_with_their_bodies() -> None:
     assert updated.writes[0].what == "the update of incident #3"
     assert [(w.request.path, w.answers_incident) for w in cancelled.writes] == [
         ("/v1/incidents/id-3/cancel", True),
-        ("/v1/incidents/id-3/events", False),
     ]
     assert cancelled.writes[0].request.body == {
         "data": {"type": "incidents", "attributes": {"cancellation_message": "M"}}
     }
     assert cancelled.writes[0].what == "the cancel call on incident #3"
-    assert cancelled.writes[1].request.body == event_body
+    assert [w.request.body for w in cancelled.then] == [event_body]
+    assert added.then == ()  # the event is the change itself
 
 
 def test_update_maps_every_field_to_its_attribute() -> None:

@@ -66,13 +66,10 @@ def test_all_writes_of_all_incidents_are_sent_in_one_batch() -> None:
 
     resolve_all(store, op)
 
+    # The changes together, then their timeline events once Rootly accepted them.
     assert store.batches == [
-        [
-            "PUT /v1/incidents/id-1/resolve",
-            "POST /v1/incidents/id-1/events",
-            "PUT /v1/incidents/id-2/resolve",
-            "POST /v1/incidents/id-2/events",
-        ]
+        ["PUT /v1/incidents/id-1/resolve", "PUT /v1/incidents/id-2/resolve"],
+        ["POST /v1/incidents/id-1/events", "POST /v1/incidents/id-2/events"],
     ]
     assert {i.attributes.status for i in store.incidents} == {"resolved"}
 
@@ -93,9 +90,11 @@ def test_a_failed_write_is_named_with_what_was_done_and_what_may_have_been() -> 
     assert message.startswith("The resolve call on incident #1 failed.")
     assert "may have taken effect" in message
     assert (
-        "Done in Rootly before this failed: the timeline event on incident #1; the resolve "
-        "call on incident #2; the timeline event on incident #2."
+        "Done in Rootly before this failed: the resolve call on incident #2; the timeline "
+        "event on incident #2."
     ) in message
+    # No event claims a resolve whose fate is unknown.
+    assert [incident_id for incident_id, _ in store.notes] == ["id-2"]
 
 
 def test_a_refused_transition_names_the_status_and_adds_no_event() -> None:
@@ -110,12 +109,38 @@ def test_a_refused_transition_names_the_status_and_adds_no_event() -> None:
     with pytest.raises(Refused) as caught:
         op.apply([plan_change("resolve", target, message="m", event="e")])  # type: ignore[arg-type]
 
-    assert "Rootly refused to resolve incident #1, whose status is 'cancelled'" in (
-        caught.value.message
-    )
+    # Rootly's own reason, not a guess about its lifecycle.
+    assert (
+        "Rootly refused to resolve incident #1, whose status is 'cancelled': Incident is "
+        "cancelled (422). It was not moved and no timeline event was added to it"
+    ) in caught.value.message
     assert caught.value.message.endswith("Nothing was changed in Rootly.")
     assert store.notes == []
     assert store.batches == [["PUT /v1/incidents/id-1/resolve"]]
+
+
+def test_a_refused_move_to_where_another_job_just_moved_it_is_a_success_without_change() -> None:
+    store = MemoryStore()
+    store.add(KEY)
+    op, _ = operator(store)
+    target = op.find("id-1")
+    # Another job resolves it between this job's read and its resolve, and Rootly
+    # refuses the second resolve.
+    assert isinstance(target, Incident)
+    resolved = target.attributes.model_copy(update={"status": "resolved"})
+    store.incidents = [target.model_copy(update={"attributes": resolved})]
+    store.write_failures["resolve"] = errors.Rejected(
+        "PUT", "/v1/incidents/id-1/resolve", status=422, titles=("Incident is already resolved",)
+    )
+
+    operated = op.apply([plan_change("resolve", target, message="m", event="e")])
+
+    assert operated.changed == ()
+    assert operated.left_alone == {
+        "id-1": "it is already resolved (moved meanwhile, not by this step)"
+    }
+    assert operated.incidents[0].attributes.status == "resolved"
+    assert store.notes == []  # only the job whose resolve was accepted adds the event
 
 
 def test_an_unknown_incident_id_names_the_input_and_how_to_find_the_id() -> None:
@@ -161,10 +186,9 @@ def test_form_field_values_are_read_for_every_incident_at_once_before_the_writes
     assert store.batches == [
         [
             "PUT /v1/incident_form_field_selections/value-f-region",
-            "POST /v1/incidents/id-1/events",
             "POST /v1/incidents/id-2/form_field_selections",
-            "POST /v1/incidents/id-2/events",
-        ]
+        ],
+        ["POST /v1/incidents/id-1/events", "POST /v1/incidents/id-2/events"],
     ]
 
 

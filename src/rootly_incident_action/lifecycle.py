@@ -1,9 +1,10 @@
 """What an operation on an existing incident sends, decided from the incident as read. Pure.
 
 For each incident the operation acts on, `plan_change` gives the writes to send (the
-change first, then the internal timeline event that links the run), or why there is
-nothing to do. The writes of one incident go together in one round trip; nothing here
-sends them (`operate.py` does) so a dry run prints exactly what would be sent.
+change), the internal timeline event that links the run (sent only once Rootly accepted
+the change, so the timeline never claims a change Rootly refused), or why there is
+nothing to do. Nothing here sends them (`operate.py` does), so a dry run prints exactly
+what would be sent.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .context import RunContext
 from .incident import IncidentDraft, build_incident
 from .inputs import ActionInputs
 from .kinds import KINDS_BY_INPUT
-from .operations import FINAL_STATUSES, TRANSITIONS, Operation, Transition
+from .operations import TRANSITIONS, Operation, Transition
 from .rootly import requests as api
 
 if TYPE_CHECKING:
@@ -53,8 +54,8 @@ class Change:
     incident: Incident
     writes: tuple[Write, ...] = ()
     nothing_because: str = ""
-    # Sent only once every write succeeded: the timeline event of a transition Rootly
-    # may refuse must not claim it happened.
+    # Sent only once every write succeeded: the timeline event of a change must not
+    # claim what Rootly refused or failed to do.
     then: tuple[Write, ...] = ()
     # Form field values an update sets; each becomes a PUT of the value the incident has
     # for that field, or a POST, once the incident's values are read (`with_values`).
@@ -75,9 +76,7 @@ class Change:
                 request = api.add_form_field_selection(self.incident.id, selection)
             name = self.field_names.get(selection["form_field_id"], selection["form_field_id"])
             writes.append(Write(request, f"the value of form field {name!r} on incident {label}"))
-        # The event goes last, so it stays the last write when the list is shown.
-        *before, note = self.writes
-        return replace(self, writes=(*before, *writes, note), selections=())
+        return replace(self, writes=(*self.writes, *writes), selections=())
 
     @property
     def all_writes(self) -> tuple[Write, ...]:
@@ -210,8 +209,14 @@ def plan_change(
             answers_incident=True,
         )
         # Only form fields given: the incident's own fields are left alone.
-        writes = (update, note) if attributes else (note,)
-        return Change(incident, writes, selections=selections, field_names=field_names or {})
+        writes = (update,) if attributes else ()
+        return Change(
+            incident,
+            writes,
+            then=(note,),
+            selections=selections,
+            field_names=field_names or {},
+        )
     transition = TRANSITIONS[operation]
     status = incident.attributes.status or ""
     if status in transition.reached:
@@ -222,8 +227,4 @@ def plan_change(
         answers_incident=True,
         move=transition,
     )
-    if status in FINAL_STATUSES:
-        # Leaving a final status is a transition Rootly may refuse: ask first, and add the
-        # event only once it has happened (one more round trip, in this rare case only).
-        return Change(incident, (call,), then=(note,))
-    return Change(incident, (call, note))
+    return Change(incident, (call,), then=(note,))

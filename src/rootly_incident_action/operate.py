@@ -137,20 +137,55 @@ class Operator:
         ]
 
     def apply(self, changes: Sequence[Change]) -> Operated:
-        """Send every write of every change together (then the writes that wait for
-        them); raise if any failed."""
+        """Send every write of every change together, then the timeline events of the
+        changes Rootly accepted whole; raise if any failed."""
         after = {change.incident.id: change.incident for change in changes}
         failed = self._send([(c, w) for c in changes for w in c.writes], after)
-        failed_ids = {change.incident.id for change, _, _ in failed}
-        waiting = [(c, w) for c in changes if c.incident.id not in failed_ids for w in c.then]
+        failed, moved_meanwhile = self._already_there(failed, after)
+        skipped = {change.incident.id for change, _, _ in failed} | moved_meanwhile.keys()
+        waiting = [(c, w) for c in changes if c.incident.id not in skipped for w in c.then]
         failed += self._send(waiting, after)
         if failed:
-            raise self._failure(failed)
+            raise self._failure(failed, after)
+        left_alone = {c.incident.id: c.nothing_because for c in changes if not c.writes}
         return Operated(
             incidents=tuple(after[change.incident.id] for change in changes),
-            changed=tuple(change.incident.id for change in changes if change.writes),
-            left_alone={c.incident.id: c.nothing_because for c in changes if not c.writes},
+            changed=tuple(
+                change.incident.id
+                for change in changes
+                if change.writes and change.incident.id not in moved_meanwhile
+            ),
+            left_alone={**left_alone, **moved_meanwhile},
         )
+
+    def _already_there(
+        self, failed: list[tuple[Change, Write, errors.RootlyError]], after: dict[str, Incident]
+    ) -> tuple[list[tuple[Change, Write, errors.RootlyError]], dict[str, str]]:
+        """Refused moves whose incident is already where they lead: another job (racing
+        resolvers) moved it first, which is a success without a change for this one.
+        The incident is read again to know; what is still failed, and those moved."""
+        still: list[tuple[Change, Write, errors.RootlyError]] = []
+        moved: dict[str, str] = {}
+        for change, write, failure in failed:
+            move = write.move
+            if move is None or not isinstance(failure, errors.Rejected | errors.BadRequest):
+                still.append((change, write, failure))
+                continue
+            try:
+                now = self._store.get(change.incident.id)
+            except errors.RootlyError:
+                still.append((change, write, failure))
+                continue
+            status = now.attributes.status or ""
+            if status not in move.reached:
+                after[change.incident.id] = now  # the refusal is worded from its status now
+                still.append((change, write, failure))
+                continue
+            after[change.incident.id] = now
+            moved[change.incident.id] = (
+                f"it is already {status} (moved meanwhile, not by this step)"
+            )
+        return still, moved
 
     def _send(
         self, flat: list[tuple[Change, Write]], after: dict[str, Incident]
@@ -172,17 +207,22 @@ class Operator:
                 after[change.incident.id] = result
         return failed
 
-    def _failure(self, failed: list[tuple[Change, Write, errors.RootlyError]]) -> ActionError:
+    def _failure(
+        self,
+        failed: list[tuple[Change, Write, errors.RootlyError]],
+        after: dict[str, Incident],
+    ) -> ActionError:
         change, write, failure = failed[0]
         others = "".join(f" Also failed: {w.what} ({f})." for _, w, f in failed[1:])
-        status = change.incident.attributes.status or "unknown"
+        status = after[change.incident.id].attributes.status or "unknown"
         transition = write.move
-        if transition is not None and isinstance(failure, (errors.Rejected, errors.BadRequest)):
+        if transition is not None and isinstance(failure, errors.Rejected | errors.BadRequest):
             return Refused(
                 f"Rootly refused to {transition.action} incident {change.incident.label}, whose "
-                f"status is {status!r} ({failure.status}: {failure.said}). Rootly's lifecycle "
-                f"does not lead from {status!r} to {transition.status!r}; change it in Rootly "
-                f"if it must be.{others}\n{self._ledger.account()}"
+                f"status is {status!r}: {failure.said} ({failure.status}). It was not moved and "
+                f"no timeline event was added to it; change it in Rootly if it must be."
+                f"{others}\n"
+                f"{self._ledger.account()}"
             )
         # The words end with the ledger's account of what was done.
         words = self._words(failure, Phase.CHANGE)

@@ -23,6 +23,7 @@ SeverityShape = Literal["object", "null", "missing"]
 SlugShape = Literal["bare", "numbered"]
 RateLimitHeaders = Literal["x_prefixed", "bare"]
 LeavingFinal = Literal["refuse", "allow"]
+RepeatedMove = Literal["allow", "refuse"]
 UpdateLabels = Literal["replace", "merge"]
 LabelsShape = Literal["object", "array", "array_in_single_reads"]
 
@@ -68,6 +69,9 @@ class Behaviour:
     # PUT .../mitigate, .../resolve, .../cancel on an incident that is resolved, closed
     # or cancelled (to another status): refused with a 422, or done.
     leaving_final: LeavingFinal = "refuse"
+    # The same move again (resolving a resolved incident, as racing jobs do): done again,
+    # or refused with a 422.
+    repeated_move: RepeatedMove = "allow"
     # `labels` in PUT /v1/incidents/{id}: the object replaces the incident's labels, or
     # is merged into them.
     update_labels: UpdateLabels = "replace"
@@ -92,6 +96,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         ("slug", SlugShape),
         ("rate_limit_headers", RateLimitHeaders),
         ("leaving_final", LeavingFinal),
+        ("repeated_move", RepeatedMove),
         ("update_labels", UpdateLabels),
         ("labels", LabelsShape),
     )

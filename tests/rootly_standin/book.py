@@ -341,6 +341,8 @@ class IncidentBook:
         current = incident["attributes"]["status"]
         if current in FINAL and current != status and self.behaviour.leaving_final == "refuse":
             raise Answer(422, f"Incident is {current} and cannot be {status}")
+        if current == status and self.behaviour.repeated_move == "refuse":
+            raise Answer(422, f"Incident is already {current}")
         with self._lock:
             incident["attributes"]["status"] = status
             incident["attributes"][message_attribute] = attributes.get(message_attribute)
