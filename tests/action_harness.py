@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from rootly_incident_action.runner import secret_forms
 from rootly_standin import RootlyStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +170,12 @@ def assert_secret_not_leaked(run: ActionRun, secret: str) -> None:
         "outputs": json.dumps(run.outputs),
         "summary": run.summary,
     }
-    leaked = [where for where, text in places.items() if secret in text]
+    leaked = [
+        f"{where} ({form!r})"
+        for where, text in places.items()
+        for form in secret_forms(secret)
+        if form in text
+    ]
     assert not leaked, f"the API token appeared in {leaked}"
 
 
@@ -224,8 +230,8 @@ class ActionHarness:
             exit_code=finished.returncode,
             stdout=finished.stdout,
             stderr=finished.stderr,
-            outputs=parse_output_file(Path(environ["GITHUB_OUTPUT"]).read_text(encoding="utf-8")),
-            summary=Path(environ["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8"),
+            outputs=parse_output_file(_text_of(Path(environ["GITHUB_OUTPUT"]))),
+            summary=_text_of(Path(environ["GITHUB_STEP_SUMMARY"])),
             sent=self.rootly.requests[before:],
         )
         assert "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
@@ -245,6 +251,11 @@ class ActionHarness:
             timeout=timeout,
             check=False,
         )
+
+
+def _text_of(path: Path) -> str:
+    """A file's text; '' where a test made it something that cannot be written (a folder)."""
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def cancel_midway(

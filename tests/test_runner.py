@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from action_harness import parse_output_file
-from rootly_incident_action.runner import ActionsRunner, ConsoleRunner
+from rootly_incident_action.runner import ActionsRunner, ConsoleRunner, secret_forms
 
 
 def make_runner(tmp_path: Path) -> tuple[ActionsRunner, io.StringIO, Path, Path]:
@@ -107,3 +107,52 @@ def test_the_suites_leak_check_catches_a_token_anywhere_but_the_mask_command() -
     ):
         with pytest.raises(AssertionError, match="API token appeared"):
             assert_secret_not_leaked(leaky, "tok-1")
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["rootly_a1-b2+c3/d4", 'tok"en\\with<quotes>&more'],
+    ids=["markdown and url specials", "json and html specials"],
+)
+def test_a_secret_is_redacted_in_every_form_it_can_be_written_in(
+    tmp_path: Path, token: str
+) -> None:
+    runner, stdout, output, summary = make_runner(tmp_path)
+    runner.mask(token)
+    forms = secret_forms(token)
+    assert len(forms) >= 3  # raw, Markdown-escaped, and at least one encoding differ
+    for form in forms:
+        runner.info(f"echoed: {form}")
+        runner.error(f"echoed: {form}", title="t")
+        runner.set_output("x", form)
+        runner.append_summary(f"echoed: {form}")
+    written = (
+        "\n".join(stdout.getvalue().splitlines()[1:]) + output.read_text() + summary.read_text()
+    )
+    assert [form for form in forms if form in written] == []
+    # Each stands hidden: `***`, or `\*\*\*` where it was written escaped for Markdown.
+    assert written.count("***") + written.count("\\*\\*\\*") >= 4 * len(forms)
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\r\n", "\n"], ids=["CR", "CRLF", "LF"])
+def test_no_line_break_the_runner_honours_can_start_a_command(
+    tmp_path: Path, line_break: str
+) -> None:
+    runner, stdout, _, _ = make_runner(tmp_path)
+    runner.info(f"Rootly said: oops{line_break}::add-mask::x{line_break}  ::warning::y")
+    # The runner ends lines at \r too: split as it does.
+    lines = stdout.getvalue().replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert not [line for line in lines if line.lstrip().startswith("::")]
+
+
+def test_an_unwritable_summary_is_one_warning_and_nothing_more(tmp_path: Path) -> None:
+    runner, stdout, _, summary = make_runner(tmp_path)
+    summary.unlink()
+    summary.mkdir()  # the runner cannot append to a folder
+
+    runner.append_summary("### first")
+    runner.append_summary("### second")
+
+    warnings = [line for line in stdout.getvalue().splitlines() if line.startswith("::warning")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("::warning title=Job summary not written::The job summary")

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .context import RunContext, read_run_context
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["USER_AGENT", "Cancelled", "Seams", "connect", "run"]
 
 USER_AGENT = f"rootly-incident-action/{__version__}"
+
+T = TypeVar("T")
 
 
 class UnexpectedFailure(ActionError):
@@ -103,7 +105,7 @@ def _run(
     plan = build_plan(inputs, context)
     if inputs.dry_run and not lookups_needed(plan, Snapshot()):
         # Nothing to look up: a dry run that makes no request at all.
-        _report_dry_run(runner, inputs, plan, context)
+        _write_report(ledger, partial(_report_dry_run, runner, inputs, plan, context))
         return 0
     if inputs.deduplicate and not plan.incident.dedup_key:
         runner.info(
@@ -142,7 +144,7 @@ def _talk(
         for warning in plan.incident.warnings:
             runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
-            _report_dry_run(runner, inputs, plan, context)
+            _write_report(ledger, partial(_report_dry_run, runner, inputs, plan, context))
             return 0
         declarer = Declarer(
             store,
@@ -201,7 +203,7 @@ def _operate(
                 parent_key = inputs.parent_key or ""
                 targets = operator.open_parents(found, parent_key, with_children=moves)
         if not targets:
-            return report_nothing_open(runner, inputs)
+            return _write_report(ledger, partial(report_nothing_open, runner, inputs))
         message, event = message_and_event(
             inputs.operation, context, inputs.message, inputs.update_fields
         )
@@ -228,7 +230,9 @@ def _operate(
             ]
         )
         if inputs.dry_run:
-            report_operation_dry_run(runner, inputs, changes, USER_AGENT)
+            _write_report(
+                ledger, partial(report_operation_dry_run, runner, inputs, changes, USER_AGENT)
+            )
             return 0
         operated = operator.apply(changes)
     _write_report(
@@ -303,14 +307,16 @@ def _resolve_names(
 
 
 def _write_report(
-    ledger: Ledger, write: Callable[[], None], rerun: str = "the incident is reused"
-) -> None:
+    ledger: Ledger, write: Callable[[], T], rerun: str = "the incident is reused"
+) -> T:
+    """Run `write`, which reports to the runner; outputs that cannot be written are one
+    error saying what exists (a job summary that cannot be, only a warning: runner.py)."""
     try:
-        write()
+        return write()
     except OSError as problem:
         done = ledger.account().replace("Before this failed, the action", "The action")
         raise ActionError(
-            f"The step's outputs or job summary could not be written ({problem}). "
+            f"The step's outputs could not be written ({problem}). "
             + done.replace("before this failed", "already")
             + f" Later steps will not see its outputs: re-run the job ({rerun})."
         ) from None

@@ -12,17 +12,22 @@ which adds about 85 ms to every start-up, and its annotation helpers write empty
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, TextIO
+from urllib.parse import quote, quote_plus
 
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
-__all__ = ["ActionsRunner", "ConsoleRunner", "Runner", "running_in_actions"]
+from .escape import markdown
+
+__all__ = ["ActionsRunner", "ConsoleRunner", "Runner", "running_in_actions", "secret_forms"]
 
 
 class Runner(Protocol):
@@ -66,19 +71,40 @@ class Runner(Protocol):
         ...
 
 
+def secret_forms(secret: str) -> set[str]:
+    """Every form a secret can take in what the action writes: as it is, escaped for
+    Markdown (the job summary), for JSON, for HTML, and percent-encoded. A gateway that
+    echoes the token in an error must not get it past redaction in any of them."""
+    if not secret:
+        return set()
+    return {
+        secret,
+        markdown(secret),
+        json.dumps(secret)[1:-1],
+        html.escape(secret),
+        quote(secret, safe=""),
+        quote_plus(secret),
+    } - {""}
+
+
 class _Redactor:
-    """Replaces every registered secret in text before it leaves the process."""
+    """Replaces every registered secret, in each of its forms, before text leaves."""
 
     def __init__(self) -> None:
-        self._secrets: list[str] = []
+        self._forms: dict[str, str] = {}  # form -> what stands in its place
 
     def add(self, secret: str) -> None:
-        if secret and secret not in self._secrets:
-            self._secrets.append(secret)
+        escaped = markdown(secret)
+        for form in secret_forms(secret):
+            # In Markdown, the stand-in is escaped too, so it shows as written.
+            hidden = markdown("***") if form == escaped and form != secret else "***"
+            self._forms.setdefault(form, hidden)
+        # Longest first: a form that contains another is replaced whole.
+        self._forms = dict(sorted(self._forms.items(), key=lambda item: -len(item[0])))
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
+        for form, hidden in self._forms.items():
+            text = text.replace(form, hidden)
         return text
 
 
@@ -89,6 +115,7 @@ class ActionsRunner:
         self._environ = environ
         self._stdout = stdout
         self._redact = _Redactor()
+        self._summary_lost = False
 
     def read_input(self, name: str) -> str:
         # The runner upper-cases the name and keeps hyphens: `api-token` -> INPUT_API-TOKEN.
@@ -122,7 +149,13 @@ class ActionsRunner:
         _append(path, prepare_key_value_message(name, self._redact(value)) + "\n")
 
     def append_summary(self, markdown: str) -> None:
-        _append_summary(self._environ.get("GITHUB_STEP_SUMMARY"), self._redact(markdown))
+        try:
+            _append_summary(self._environ.get("GITHUB_STEP_SUMMARY"), self._redact(markdown))
+        except OSError as problem:
+            # The summary repeats what the log says: losing it must not fail the step.
+            if not self._summary_lost:
+                self._summary_lost = True
+                self.warning(_SUMMARY_LOST.format(problem), title="Job summary not written")
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
@@ -160,6 +193,7 @@ class ConsoleRunner:
         self._stderr = stderr
         self._summary_path = summary_path
         self._redact = _Redactor()
+        self._summary_lost = False
 
     def read_input(self, name: str) -> str:
         return self._inputs.get(name, "").strip()
@@ -185,12 +219,20 @@ class ConsoleRunner:
         self._stdout.write(f"{name}={self._redact(value)}\n")
 
     def append_summary(self, markdown: str) -> None:
-        _append_summary(self._summary_path, self._redact(markdown))
+        try:
+            _append_summary(self._summary_path, self._redact(markdown))
+        except OSError as problem:
+            if not self._summary_lost:
+                self._summary_lost = True
+                self.warning(_SUMMARY_LOST.format(problem), title="Job summary not written")
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
         self._stdout.write(f"== {title}\n")
         yield
+
+
+_SUMMARY_LOST = "The job summary could not be written ({}); the log above says everything it would."
 
 
 def _escaped_line(value: str) -> str:
@@ -202,11 +244,14 @@ def _escaped_line(value: str) -> str:
 
 def _inert(text: str) -> str:
     """Text that can never act as a workflow command: a line starting with `::` (after
-    any spaces) gets a zero-width space between its colons. Values from outside are
-    already on one line (escape.py); this guards every line the action writes."""
+    any spaces) gets a zero-width space between its colons. The runner ends a line at
+    `\n`, `\r\n` and a bare `\r` alike, so every one of them starts a line here too.
+    Values from outside are already on one line (escape.py); this guards every line the
+    action writes."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(
         line.replace("::", ":\u200b:", 1) if line.lstrip().startswith("::") else line
-        for line in text.split("\n")
+        for line in lines
     )
 
 

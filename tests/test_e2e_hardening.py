@@ -1,0 +1,104 @@
+"""End to end: what hostile or broken surroundings cannot make the action do. A token
+echoed back in any form, a bare carriage return from Rootly, a job summary that cannot
+be written: never a leak, a smuggled workflow command or a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from action_harness import ActionHarness, ActionRun
+from rootly_standin import RootlyStandIn
+
+
+def commands(run: ActionRun) -> list[str]:
+    """The lines the runner would read as workflow commands (it ends lines at \\r too)."""
+    lines = run.stdout.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line for line in lines if line.lstrip().startswith("::")]
+
+
+def test_a_token_rootly_echoes_back_is_redacted_in_every_form(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    # The harness looks for the raw, Markdown-escaped, JSON-, HTML- and URL-encoded
+    # token in the log, the outputs and the summary on every run.
+    echo = {"errors": [{"title": f"Token {rootly.token} may not create incidents"}]}
+    rootly.add_fault("POST", "/v1/incidents", status=403, body=echo)
+
+    run = action.run({"title": "Deploy failed"})
+
+    assert run.exit_code == 1
+    assert "Token *** may not create incidents" in run.error.message
+    assert "Token \\*\\*\\* may not create incidents" in run.summary
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("POST", "/v1/incidents", 503, "error title"),
+        ("GET", "/v1/incidents", 200, "incident field"),
+    ],
+    ids=["error title", "returned field"],
+)
+def test_a_carriage_return_from_rootly_never_starts_a_workflow_command(
+    where: tuple[str, str, int, str], action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    method, template, status, _ = where
+    hostile = "oops\r::add-mask::smuggled\r::warning title=x::smuggled"
+    if status == 503:
+        rootly.add_fault(method, template, status=503, body={"errors": [{"title": hostile}]})
+        run = action.run({"title": "Deploy failed"})
+    else:
+        first = action.run({"title": "Deploy failed"})
+        rootly.incidents[0]["attributes"]["title"] = hostile
+        rootly.incidents[0]["attributes"]["status"] = "in_triage\r::warning::smuggled"
+        run = action.run(
+            {
+                "operation": "add-event",
+                "incident-id": first.outputs["incident-id"],
+                "message": "note",
+            }
+        )
+
+    assert run.exit_code == 0, run.stdout
+    smuggled = [line for line in commands(run) if "smuggled" in line.split("::")[1]]
+    assert smuggled == []
+    assert [line for line in commands(run) if line.startswith("::add-mask::")] == [
+        f"::add-mask::{rootly.token}"
+    ]
+
+
+@pytest.mark.parametrize("fail_on_error", ["true", "false"])
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"title": "Deploy failed"},
+        {"title": "Deploy failed", "dry-run": "true"},
+        {"title": "Deploy failed", "services": "no-such-service"},
+        {"operation": "resolve", "dedup-key": "nothing-open"},
+    ],
+    ids=["create", "dry run", "refusal", "nothing open"],
+)
+def test_an_unwritable_summary_is_a_warning_on_every_path(
+    inputs: dict[str, str], fail_on_error: str, action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run(
+        {**inputs, "fail-on-error": fail_on_error},
+        env={"GITHUB_STEP_SUMMARY": "{workspace}"},  # a folder: nothing can be appended
+    )
+
+    failed = "services" in inputs  # the refusal is the step's own outcome
+    assert run.exit_code == (1 if failed and fail_on_error == "true" else 0), run.stdout
+    warnings = [line for line in commands(run) if "Job summary not written" in line]
+    assert len(warnings) == 1
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_outputs_that_cannot_be_written_fail_the_step_saying_what_exists(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"title": "Deploy failed"}, env={"GITHUB_OUTPUT": "{workspace}"})
+
+    assert run.exit_code == 1
+    assert "The step's outputs could not be written" in run.error.message
+    assert "created incident #1" in run.error.message
+    assert len(rootly.incidents) == 1
