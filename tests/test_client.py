@@ -13,7 +13,7 @@ import pytest
 from fakes import FakeClock
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly import requests as api
-from rootly_incident_action.rootly.client import RootlyClient
+from rootly_incident_action.rootly.client import RootlyClient, proxy_for
 from rootly_incident_action.rootly.retry import RetryPolicy
 
 WALL = 1_800_000_000.0  # the wall clock of these tests (epoch seconds)
@@ -363,3 +363,45 @@ def test_gather_keeps_order_runs_on_daemon_threads_and_raises_the_first_failure(
     assert seen and all(seen)
     with pytest.raises(errors.NotFound, match="first"):
         client.gather([value(1), failing("first"), failing("second")])
+
+
+@pytest.mark.parametrize(
+    ("environ", "url", "named"),
+    [
+        ({"HTTPS_PROXY": "http://p:3128"}, "https://api.rootly.com", "HTTPS_PROXY='http://p:3128'"),
+        (
+            {"https_proxy": "http://u:pw@p:3128"},
+            "https://api.rootly.com",
+            "https_proxy='http://***@p:3128'",
+        ),
+        ({"ALL_PROXY": "socks5://p:1080"}, "https://api.rootly.com", "ALL_PROXY='socks5://p:1080'"),
+        ({"HTTP_PROXY": "http://p:3128"}, "https://api.rootly.com", ""),
+        ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "rootly.com"}, "https://api.rootly.com", ""),
+        ({"HTTPS_PROXY": "http://p:3128", "no_proxy": ".rootly.com"}, "https://api.rootly.com", ""),
+        ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "*"}, "https://api.rootly.com", ""),
+        (
+            {"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "otherrootly.com"},
+            "https://api.rootly.com",
+            "HTTPS_PROXY='http://p:3128'",
+        ),
+        ({"HTTP_PROXY": "http://p:3128"}, "http://127.0.0.1:8080", ""),
+    ],
+)
+def test_the_proxy_named_in_messages_is_the_one_that_applies(
+    environ: dict[str, str], url: str, named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+
+    assert proxy_for(url) == named

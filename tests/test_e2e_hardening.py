@@ -102,3 +102,28 @@ def test_outputs_that_cannot_be_written_fail_the_step_saying_what_exists(
     assert "The step's outputs could not be written" in run.error.message
     assert "created incident #1" in run.error.message
     assert len(rootly.incidents) == 1
+
+
+def test_an_input_that_is_not_utf8_is_named_with_the_byte(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    # The runner passes the bytes of the workflow file on as they are; Python reads a
+    # byte that is not UTF-8 as a lone surrogate.
+    run = action.run({"title": "Deploy \udcff failed", "summary": "fine"})
+
+    assert run.exit_code == 1
+    assert run.error.message == (
+        "input 'title': 'Deploy \ufffd failed' is not valid; it is not UTF-8 text (byte 0xff "
+        "at character 8); write it in UTF-8 (a workflow file saved in another encoding does "
+        "this)"
+    )
+    assert rootly.requests == []
+
+
+def test_a_run_variable_that_is_not_utf8_is_shown_replaced(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"title": "Deploy failed"}, env={"GITHUB_WORKFLOW": "D\udce9ploy"})
+
+    assert run.exit_code == 0, run.stdout
+    assert "D\ufffdploy" in rootly.incidents[0]["attributes"]["summary"]

@@ -95,3 +95,46 @@ def test_an_unreadable_ca_bundle_is_named(tmp_path: Path, tls_rootly: RootlyStan
     assert "SSL_CERT_FILE" in run.error.message
     assert "no-such-ca.pem" in run.error.message
     assert tls_rootly.requests == []
+
+
+REMOTE = "https://rootly.example.test"  # not loopback, so proxy variables apply to it
+
+
+def test_a_proxy_that_refuses_the_tunnel_is_named_as_the_proxy(
+    action: ActionHarness, rootly: RootlyStandIn, proxy: RecordingProxy
+) -> None:
+    with_password = proxy.url.replace("http://", "http://ci-user:s3cret@")
+
+    run = action.run(
+        {"title": "Through a proxy", "api-url": REMOTE}, env={"HTTPS_PROXY": with_password}
+    )
+
+    assert run.exit_code == 1
+    assert run.error.title == "The proxy refused the connection"
+    message = run.error.message
+    assert message.startswith(f"The proxy refused to connect to Rootly at {REMOTE} (HTTPS_PROXY=")
+    assert "***@127.0.0.1" in message
+    assert "s3cret" not in run.stdout + run.summary
+    assert "Rootly was not reached" in message
+    assert "broke" not in message
+    assert proxy.seen and proxy.seen[0].startswith("CONNECT rootly.example.test:443")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("ALL_PROXY", "socks5://127.0.0.1:1080", "socksio"),
+        ("HTTPS_PROXY", "ftp://127.0.0.1:21", "Unknown scheme for proxy URL"),
+    ],
+    ids=["socks without support", "unknown scheme"],
+)
+def test_unusable_proxy_settings_name_the_variable(
+    variable: str, value: str, said: str, action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"title": "Through a proxy", "api-url": REMOTE}, env={variable: value})
+
+    assert run.exit_code == 1
+    assert run.error.title == "The proxy settings cannot be used"
+    assert f"({variable}={value!r}: " in run.error.message
+    assert said in run.error.message
+    assert "unexpectedly" not in run.error.message

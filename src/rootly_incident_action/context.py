@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import parsing
+
 __all__ = [
     "DEFAULT_SERVER_URL",
     "Deployment",
@@ -136,7 +138,8 @@ def read_run_context(environ: Mapping[str, str]) -> RunContext:
     """
 
     def env(name: str) -> str:
-        return environ.get(name, "").strip()
+        # Bytes that are not UTF-8 arrive as lone surrogates; they cannot be sent on.
+        return parsing.readable(environ.get(name, "")).strip()
 
     event = _event(env("GITHUB_EVENT_PATH"))
     context = RunContext(

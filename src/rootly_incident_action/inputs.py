@@ -194,7 +194,11 @@ def read_fail_on_error(raw: Mapping[str, str]) -> bool:
 
 def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
     """Validate every input; raise InvalidInputs listing all problems at once."""
+    undecodable = [InvalidInput(*found) for found in _not_utf8(raw)]
+    # Checked on as if empty, so every other problem is reported in the same round.
+    raw = {name: "" if _has_undecodable(value) else value for name, value in raw.items()}
     reader = _Reader(raw)
+    reader.problems.extend(undecodable)
 
     token = reader.text("api-token")
     if not token:
@@ -289,6 +293,31 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
     if reader.problems:
         raise InvalidInputs(reader.problems)
     return inputs
+
+
+def _has_undecodable(text: str) -> bool:
+    return any("\udc80" <= character <= "\udcff" for character in text)
+
+
+def _not_utf8(raw: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(input, value as shown, what is wrong) for each input holding bytes that are not
+    UTF-8: the runner passes them on as they are, and they cannot be sent to Rootly."""
+    found = []
+    for name, value in raw.items():
+        if not _has_undecodable(value):
+            continue
+        index = next(i for i, c in enumerate(value) if "\udc80" <= c <= "\udcff")
+        byte = ord(value[index]) - 0xDC00
+        shown = "***" if name == "api-token" else parsing.readable(value)
+        found.append(
+            (
+                name,
+                shown,
+                f"it is not UTF-8 text (byte 0x{byte:02x} at character {index + 1}); "
+                "write it in UTF-8 (a workflow file saved in another encoding does this)",
+            )
+        )
+    return found
 
 
 def _limited(entries: list[str]) -> list[str]:

@@ -26,6 +26,7 @@ from .incident import IncidentDraft, describe_references, duplicate_reason, repe
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
 from .ledger import Ledger
 from .lookups import Snapshot, lookups_needed, resolve
+from .parsing import readable
 from .plan import Plan, build_plan
 from .report import report_created, report_dry_run, report_failure
 from .rootly import requests as api
@@ -70,7 +71,7 @@ def run(runner: Runner, environ: Mapping[str, str], seams: Seams | None = None) 
     raw = {name: runner.read_input(name) for name in INPUT_DEFAULTS}
     # Mask first: nothing below may print before the runner knows the token is secret.
     if raw["api-token"]:
-        runner.mask(raw["api-token"])
+        runner.mask(readable(raw["api-token"]))
     fail_on_error = read_fail_on_error(raw)
     ledger = Ledger()
     try:

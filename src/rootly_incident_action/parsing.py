@@ -32,6 +32,7 @@ __all__ = [
     "parse_number_within",
     "parse_timestamp",
     "parse_token",
+    "readable",
     "shown_url",
     "split_list",
 ]
@@ -139,6 +140,12 @@ def shown_url(text: str) -> str:
         return text
     host = parts.netloc.rsplit("@", 1)[-1]
     return parts._replace(netloc=f"***@{host}").geturl()
+
+
+def readable(text: str) -> str:
+    """`text` with any byte that was not UTF-8 (a lone surrogate, as Python decodes the
+    environment and the command line) replaced by U+FFFD, so it can be printed and sent."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def parse_token(text: str) -> str:

@@ -66,6 +66,8 @@ _TITLES: dict[type[errors.RootlyError], str] = {
     errors.Unreachable: "Rootly could not be reached",
     errors.ConnectionLost: "Rootly could not be reached",
     errors.TlsSetupFailed: "Rootly could not be reached",
+    errors.ProxySetupFailed: "The proxy settings cannot be used",
+    errors.ProxyRefused: "The proxy refused the connection",
     errors.UnexpectedAnswer: "Rootly's answer was not understood",
     errors.DeadlineExceeded: "The step ran out of time",
 }
@@ -216,6 +218,22 @@ def _tls_setup(failure: errors.RootlyError, at: Situation) -> str:
     )
 
 
+def _proxy_setup(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        f"The proxy settings cannot be used to reach Rootly at {at.base_url} "
+        f"({failure.detail}). Give an http:// or https:// proxy in that variable (SOCKS "
+        "proxies are not supported), or name Rootly's host in NO_PROXY."
+    )
+
+
+def _proxy_refused(failure: errors.RootlyError, at: Situation) -> str:
+    return (
+        f"The proxy refused to connect to Rootly at {at.base_url} ({failure.detail}); "
+        "Rootly was not reached, so nothing was sent to it. Ask for Rootly's host to be "
+        "allowed through the proxy, or name it in NO_PROXY."
+    )
+
+
 def _unreachable(failure: errors.RootlyError, at: Situation) -> str:
     if "CERTIFICATE_VERIFY_FAILED" in failure.detail:
         return (
@@ -269,6 +287,8 @@ _WORDS: tuple[
     (errors.ServerFailed, _outage),
     (errors.TimedOut, _timed_out),
     (errors.TlsSetupFailed, _tls_setup),
+    (errors.ProxySetupFailed, _proxy_setup),
+    (errors.ProxyRefused, _proxy_refused),
     (errors.Unreachable, _unreachable),
     (errors.ConnectionLost, _connection_lost),
     (errors.DeadlineExceeded, _out_of_time),

@@ -25,7 +25,7 @@ from .retry import RetryPolicy, rate_limit_header
 if TYPE_CHECKING:
     from .models import Incident, ListPage
 
-__all__ = ["Pages", "RootlyClient"]
+__all__ = ["Pages", "RootlyClient", "proxy_for"]
 
 T = TypeVar("T")
 
@@ -84,7 +84,11 @@ class RootlyClient:
                 headers=headers(token, user_agent),
                 follow_redirects=False,
             )
-        except (OSError, ValueError) as problem:
+        except (OSError, ValueError, ImportError) as problem:
+            proxy = proxy_for(base_url)
+            if proxy and (isinstance(problem, ImportError) or "proxy" in str(problem).lower()):
+                detail = f"{proxy}: {_describe(problem)}"
+                raise errors.ProxySetupFailed("SETUP", base_url, detail=detail) from None
             # httpx reads these when it builds its TLS context; name the one that failed.
             named = [
                 f"{name}={os.environ[name]!r}" for name in _CA_VARIABLES if os.environ.get(name)
@@ -258,9 +262,16 @@ class RootlyClient:
                 headers=request.headers or None,
                 timeout=timeout,
             )
+        except httpx.ProxyError as problem:
+            # The proxy would not open the tunnel: Rootly saw nothing.
+            proxy = proxy_for(self.base_url) or "a proxy"
+            failure = errors.ProxyRefused(method, path, detail=f"{proxy}: {_describe(problem)}")
+            return None, failure, False
         except (httpx.ConnectError, httpx.ConnectTimeout) as problem:
             # The connection never opened, so Rootly saw nothing.
-            failure = errors.Unreachable(method, path, detail=_describe(problem))
+            proxy = proxy_for(self.base_url)
+            through = f" (through the proxy {proxy})" if proxy else ""
+            failure = errors.Unreachable(method, path, detail=_describe(problem) + through)
             if "CERTIFICATE_VERIFY_FAILED" in failure.detail:
                 raise failure from None  # trying again cannot make the certificate trusted
             return None, failure, False
@@ -359,6 +370,41 @@ def _next_page(request: ApiRequest, page: ListPage, read: int) -> ApiRequest | N
         number = (page.meta.current_page or read) + 1
         return request.with_page(number)
     return None
+
+
+# The variables httpx reads for a proxy, by the scheme of the URL, most specific first.
+_PROXY_VARIABLES = {
+    "https": ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"),
+    "http": ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"),
+}
+
+
+def proxy_for(url: str) -> str:
+    """`NAME='value'` of the proxy variable that applies to `url` (its password hidden),
+    or '' when none does (none set, NO_PROXY names the host, or the host is loopback)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if _is_loopback(host) or _bypassed(host):
+        return ""
+    for name in _PROXY_VARIABLES.get(parts.scheme, ()):
+        value = os.environ.get(name, "")
+        if value:
+            shown = urlsplit(value)
+            if shown.password is not None or shown.username is not None:
+                value = shown._replace(netloc="***@" + shown.netloc.rsplit("@", 1)[-1]).geturl()
+            return f"{name}={value!r}"
+    return ""
+
+
+def _bypassed(host: str) -> bool:
+    """Whether NO_PROXY names `host` (itself, a domain above it, or `*`)."""
+    listed = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
+    for entry in (item.strip().lstrip(".").lower() for item in listed.split(",")):
+        if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
+            return True
+    return False
 
 
 def _pattern_for(host: str) -> str:

@@ -15,6 +15,8 @@ __all__ = [
     "DeadlineExceeded",
     "NotFound",
     "PermissionDenied",
+    "ProxyRefused",
+    "ProxySetupFailed",
     "RateLimited",
     "Rejected",
     "RootlyError",
@@ -110,6 +112,15 @@ class UnexpectedAnswer(RootlyError):
 
 class TlsSetupFailed(RootlyError):
     """The CA bundle named by SSL_CERT_FILE or SSL_CERT_DIR cannot be used."""
+
+
+class ProxySetupFailed(RootlyError):
+    """The proxy a variable names cannot be used (a SOCKS proxy, an unknown scheme);
+    `detail` names the variable."""
+
+
+class ProxyRefused(RootlyError):
+    """The proxy refused to open the tunnel to Rootly: Rootly saw nothing."""
 
 
 class DeadlineExceeded(RootlyError):
