@@ -405,3 +405,16 @@ def test_the_proxy_named_in_messages_is_the_one_that_applies(
         monkeypatch.setenv(name, value)
 
     assert proxy_for(url) == named
+
+
+def test_each_requests_timeout_is_cut_to_the_time_left_before_the_deadline() -> None:
+    clock = FakeClock()
+    client, seen, _ = client_with([json_answer(200, LIST)], clock, deadline=clock.now + 2.5)
+
+    client.page(api.list_entries("/v1/services"))
+    clock.now += 1.0
+    client.page(api.list_entries("/v1/services"))
+
+    # The client's timeout is 30 s; the deadline leaves less, and the request gets that.
+    cut = [request.extensions["timeout"] for request in seen]
+    assert [set(timeouts.values()) for timeouts in cut] == [{2.5}, {1.5}]

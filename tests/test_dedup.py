@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from rootly_incident_action.context import RunContext
 from rootly_incident_action.dedup import (
     DEDUP_LABEL,
     default_dedup_key,
     default_parent_key,
+    is_open,
     labelled,
 )
 from rootly_incident_action.rootly.models import Incident
@@ -58,3 +61,24 @@ def test_only_open_incidents_with_the_exact_key_count_oldest_first() -> None:
         "k",
     )
     assert [i.id for i in found] == ["id-3", "id-5", "id-9"]
+
+
+@pytest.mark.parametrize(
+    ("status", "still_open"),
+    [
+        ("in_triage", True),
+        ("started", True),
+        ("detected", True),
+        ("acknowledged", True),
+        ("mitigated", True),
+        ("resolved", False),
+        ("closed", False),
+        ("cancelled", False),
+        ("completed", False),
+    ],
+)
+def test_only_incidents_not_yet_over_count_as_open(status: str, still_open: bool) -> None:
+    found = incident(1, "k", status=status)
+
+    assert is_open(found) is still_open
+    assert (labelled([found], DEDUP_LABEL, "k") == [found]) is still_open

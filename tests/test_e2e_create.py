@@ -145,7 +145,7 @@ def test_defaults_link_the_incident_to_the_run_commit_and_pull_request(
     assert f"[#42 Fix checkout]({SERVER_URL}/acme/shop/pull/42)" in summary
     assert "Workflow: Deploy / deploy" in summary
     assert "Actor: octocat" in summary
-    assert "Event: pull_request" in summary
+    assert "Event: pull\\_request" in summary  # escaped, as all text from the run
     assert own_labels(attributes) == {
         "github_repository": "acme/shop",
         "github_workflow": "Deploy",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -304,10 +305,10 @@ def declare_directly(rootly: RootlyStandIn, attributes: dict[str, Any]) -> dict[
 def test_an_extra_parent_is_cancelled_as_a_duplicate_however_rootly_takes_the_call(
     action: ActionHarness, rootly: RootlyStandIn
 ) -> None:
-    # Rootly's lists lag one query behind its creates here, so this job's first search
-    # misses the parent another job has just created and it creates its own; its second
-    # search finds the older one, and this job must retire its own extra parent.
-    rootly.list_lag = 1
+    # Rootly's lists lag two queries behind its creates here, so this job's first search
+    # and its second look miss the parent another job has just created and it creates
+    # its own; the check after finds the older one, and this job retires its own.
+    rootly.list_lag = 2
     key = default_parent_key(RunContext(repository="acme/shop", run_id=RUN_ID))
     other = declare_directly(rootly, {"title": "Other job's parent", "labels": {PARENT_LABEL: key}})
     run = matrix_leg(action, 1, None)
@@ -330,3 +331,31 @@ def test_an_extra_parent_is_cancelled_as_a_duplicate_however_rootly_takes_the_ca
     )
     assert child["attributes"]["parent_incident_id"] == other["id"]
     assert run.outputs["parent-incident-id"] == other["id"]
+
+
+@every_setting("idempotency")
+def test_sixteen_legs_at_200_ms_create_few_parents_and_one_where_the_key_is_honoured(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    rootly.latency = 0.2
+    legs = 16
+    barrier = threading.Barrier(legs)
+    with ThreadPoolExecutor(max_workers=legs) as pool:
+        runs = list(pool.map(lambda shard: matrix_leg(action, shard, barrier), range(legs)))
+
+    assert [run.exit_code for run in runs] == [0] * legs, [r.stdout for r in runs if r.exit_code]
+    made = [i for i in rootly.incidents if i["attributes"]["parent_incident_id"] is None]
+    still_open = [p for p in made if p in open_incidents(rootly)]
+    assert len(still_open) == 1
+    # Every parent made fired Rootly's create-time workflows (a Slack channel, a page).
+    if rootly.behaviour.idempotency == "ignored":
+        assert len(made) <= 4, len(made)
+    else:
+        assert len(made) == 1
+    parent_creates = [
+        r
+        for r in rootly.requests_to("POST", "/v1/incidents")
+        if PARENT_LABEL in r.body["data"]["attributes"]["labels"]
+    ]
+    assert len({json.dumps(r.body, sort_keys=True) for r in parent_creates}) == 1  # one body
+    assert len({r.headers["Idempotency-Key"] for r in parent_creates}) == 1  # one key

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from action_harness import ActionHarness, ActionRun
+from rootly_incident_action.dedup import DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 
 
@@ -127,3 +128,44 @@ def test_a_run_variable_that_is_not_utf8_is_shown_replaced(
 
     assert run.exit_code == 0, run.stdout
     assert "D\ufffdploy" in rootly.incidents[0]["attributes"]["summary"]
+
+
+def secret_title_shown(run: ActionRun, rootly: RootlyStandIn) -> list[str]:
+    """Where the private incidents' titles, slugs or web URLs show in the log or the job
+    summary (the outputs carry the URL for later steps, as documented)."""
+    written = run.stdout + run.summary
+    private = [i["attributes"] for i in rootly.incidents if i["attributes"]["private"]]
+    return [
+        value
+        for attributes in private
+        for value in (attributes["title"], attributes["slug"], attributes["url"])
+        if value in written
+    ]
+
+
+def test_a_private_incident_found_after_a_lost_answer_is_named_by_number_only(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    rootly.add_fault("POST", "/v1/incidents", drop_after=True)
+
+    run = action.run({"title": "Secret merger talks", "private": "true"})
+
+    assert run.exit_code == 0, run.stdout
+    assert "but Rootly did create incident #1" in run.stdout
+    assert secret_title_shown(run, rootly) == []
+
+
+def test_a_private_incident_retired_after_a_lost_race_is_named_by_number_only(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    # Another job's private incident with the same key is missed by this job's search.
+    rootly.list_lag = 1
+    rootly.book.create(
+        {"title": "Secret merger talks", "private": True, "labels": {DEDUP_LABEL: "merger"}}
+    )
+
+    run = action.run({"title": "Secret merger talks", "private": "true", "dedup-key": "merger"})
+
+    assert run.exit_code == 0, run.stdout
+    assert "is marked a duplicate of incident #1" in run.stdout
+    assert secret_title_shown(run, rootly) == []

@@ -138,3 +138,16 @@ def test_unusable_proxy_settings_name_the_variable(
     assert f"({variable}={value!r}: " in run.error.message
     assert said in run.error.message
     assert "unexpectedly" not in run.error.message
+
+
+def test_localhost_is_loopback_too_and_never_goes_through_the_proxy(
+    action: ActionHarness, rootly: RootlyStandIn, proxy: RecordingProxy
+) -> None:
+    local = rootly.url.replace("127.0.0.1", "localhost")
+    proxies = {name: proxy.url for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY")}
+
+    run = action.run({"title": "Through no proxy", "api-url": local}, env=proxies)
+
+    assert run.exit_code == 0, run.stdout
+    assert proxy.seen == []  # the proxy would have read the token in clear
+    assert len(rootly.incidents) == 1

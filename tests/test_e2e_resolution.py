@@ -395,3 +395,21 @@ def test_a_dry_run_resolves_names_but_creates_nothing(
     assert run.exit_code == 0, run.stdout
     assert rootly.requests_to("POST", "/v1/incidents") == []
     assert f'"service_ids": [\n        "{PAYMENTS}"\n      ]' in run.stdout
+
+
+@every_setting("name_filters")
+def test_a_user_by_email_is_that_email_whatever_the_filter_answers(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    # Alice comes first in every answer that is not exact: the action must check.
+    run = action.run({"form-fields": "Release owners: [bob@acme.test]"})
+
+    assert run.exit_code == 0, run.stdout
+    values = rootly.form_field_selections[rootly.incidents[0]["id"]]
+    owners = [v for v in values if v["form_field_id"] == stable_id("form_fields", "release-owners")]
+    assert owners == [
+        {
+            "form_field_id": stable_id("form_fields", "release-owners"),
+            "selected_user_ids": [int(stable_id("users", "bob@acme.test"))],
+        }
+    ]

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from action_harness import SERVER_URL, ActionHarness
 from rootly_standin import RootlyStandIn, stable_id
 
@@ -53,6 +55,8 @@ def test_a_watcher_links_the_failed_run_not_itself(
 ) -> None:
     payload = failed_deploy()
     run = payload["workflow_run"]
+    # The example payload is github.com's; this run is on the harness's GitHub server.
+    run["html_url"] = run["html_url"].replace("https://github.com", SERVER_URL)
 
     declared = action.run(env=WATCHER, event=payload)
 
@@ -63,7 +67,8 @@ def test_a_watcher_links_the_failed_run_not_itself(
     summary = attributes["summary"]
     assert f"- Run: [#{run['id']}]({run['html_url']}/attempts/2) (attempt 2)" in summary
     assert f"/commit/{sha})" in summary
-    assert f"- Event: {run['event']} (seen through workflow_run)" in summary
+    event = run["event"].replace("_", "\\_")  # Markdown-escaped, as all payload text
+    assert f"- Event: {event} (seen through workflow\\_run)" in summary
     watcher_url = f"{SERVER_URL}/acme/shop/actions/runs/555/attempts/1"
     assert (
         f"- Declared by: workflow 'Declare incidents' [run #555]({watcher_url}) (attempt 1)"
@@ -218,6 +223,7 @@ def test_the_deployment_environment_can_be_left_out_or_overridden(
 def test_a_release_event_links_the_release(action: ActionHarness, rootly: RootlyStandIn) -> None:
     payload = event("release.published")
     release = payload["release"]
+    release["html_url"] = release["html_url"].replace("https://github.com", SERVER_URL)
 
     run = action.run(env={"GITHUB_EVENT_NAME": "release"}, event=payload)
     again = action.run(
@@ -231,3 +237,56 @@ def test_a_release_event_links_the_release(action: ActionHarness, rootly: Rootly
     assert attributes["labels"]["github_event"] == "release"
     assert attributes["title"] == "Workflow 'Deploy' failed in acme/shop on main"
     assert again.outputs["created"] == "false"  # a re-run of the release workflow reuses it
+
+
+@pytest.mark.parametrize(
+    "html_url",
+    ["javascript:alert(document.cookie)", "https://evil.example/acme/shop/actions/runs/1"],
+    ids=["javascript", "another host"],
+)
+def test_a_payload_link_to_a_run_elsewhere_is_not_used(
+    html_url: str, action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    payload = failed_deploy()
+    run = payload["workflow_run"]
+    run["html_url"] = html_url
+
+    declared = action.run(env=WATCHER, event=payload)
+
+    assert declared.exit_code == 0, declared.stdout
+    summary = created(rootly)["summary"]
+    assert html_url not in summary and "evil" not in summary and "javascript" not in summary
+    own = f"{SERVER_URL}/acme/shop/actions/runs/{run['id']}/attempts/2"
+    assert f"- Run: [#{run['id']}]({own}) (attempt 2)" in summary
+
+
+def test_payload_text_cannot_add_links_html_or_lines_to_what_rootly_gets(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    payload = failed_deploy()
+    run = payload["workflow_run"]
+    run["html_url"] = run["html_url"].replace("https://github.com", SERVER_URL)
+    hostile = "[click](javascript:alert(1)) <img src=x onerror=alert(1)>\n## Injected"
+    run["display_title"] = hostile
+    run["head_branch"] = "fix](https://evil.example)"
+    run["name"] = "Deploy <b>now</b>\n- Fake: line"
+
+    declared = action.run(env=WATCHER, event=payload)
+    resolved = action.run(
+        {"operation": "resolve", "incident-id": declared.outputs["incident-id"]},
+        env=WATCHER,
+        event=payload,
+    )
+
+    assert declared.exit_code == resolved.exit_code == 0, resolved.stdout
+    attributes = rootly.incidents[0]["attributes"]
+    texts = {
+        "summary": attributes["summary"],
+        "resolution message": attributes["resolution_message"],
+        "timeline event": rootly.events[rootly.incidents[0]["id"]][-1]["attributes"]["event"],
+    }
+    for where, text in texts.items():
+        assert "](javascript" not in text, where
+        assert "](https://evil" not in text, where
+        assert "<img" not in text and "<b>" not in text, where
+        assert "\n## Injected" not in text and "\n- Fake" not in text, where

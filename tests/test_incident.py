@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rootly_incident_action.context import PullRequest, RunContext
+from rootly_incident_action.context import Deployment, PullRequest, Release, RunContext
 from rootly_incident_action.incident import (
     FALLBACK_TITLE,
     build_incident,
@@ -105,7 +105,7 @@ def test_the_context_block_links_everything_it_knows() -> None:
         "- Workflow: Deploy / ship\n"
         "- Run: [#77](https://git.acme.test/acme/shop/actions/runs/77/attempts/2) (attempt 2)\n"
         "- Actor: octocat\n"
-        "- Event: pull_request\n"
+        "- Event: pull\\_request\n"
         "- Pull request: [#9 Fix](https://git.acme.test/acme/shop/pull/9)"
     )
     bare = replace(FULL, pull_request=PullRequest(number=9), run_attempt="", ref="", sha="")
@@ -270,17 +270,40 @@ def test_a_deployment_names_the_title_the_key_and_the_summary() -> None:
     unsafe_block = context_block(unsafe)
     assert "- Deployment: #42 to production\n" in unsafe_block
     assert "javascript" not in unsafe_block and "Deployment log" not in unsafe_block
-    released = context_block(replace(FULL, release=Release("v1.2", "https://r.test/v1.2")))
-    assert "- Release: [v1.2](https://r.test/v1.2)" in released
+    on_server = f"{FULL.server_url}/acme/shop/releases/tag/v1.2"
+    released = context_block(replace(FULL, release=Release("v1.2", on_server)))
+    assert f"- Release: [v1.2]({on_server})" in released
+    # A link that stands for a GitHub page must be on the GitHub server.
+    elsewhere = context_block(replace(FULL, release=Release("v1.2", "https://r.test/v1.2")))
+    assert "- Release: v1.2\n" in elsewhere and "r.test" not in elsewhere
     watched = replace(
         FULL,
-        watcher=Watcher("5", "", "", "https://w.test/5"),
+        watcher=Watcher("5", "", "", f"{FULL.server_url}/w/5"),
         started_by="push",
         display_title="Ship *it*",
     )
     watched_block = context_block(watched)
-    assert "- Event: push (seen through pull_request)\n" in watched_block
+    assert "- Event: push (seen through pull\\_request)\n" in watched_block
     assert "- Display title: Ship \\*it\\*\n" in watched_block
-    assert "- Declared by: [run #5](https://w.test/5)\n" in watched_block
+    assert f"- Declared by: [run #5]({FULL.server_url}/w/5)\n" in watched_block
     assert default_dedup_key(watched, "a") == default_dedup_key(replace(watched, job="x"), "b")
     assert default_dedup_key(watched, "a") != default_dedup_key(replace(watched, run_id="78"), "a")
+
+
+def test_payload_links_that_are_not_plain_http_are_left_out_whichever_field() -> None:
+    hostile = "javascript:alert(1)"
+    deployment = Deployment(
+        "42", "production", target_url=hostile, log_url=hostile, description="d"
+    )
+    block = context_block(replace(FULL, deployment=deployment, release=Release("v1", hostile)))
+
+    assert "javascript" not in block
+    assert "- Deployment target" not in block and "- Deployment log" not in block
+    assert "- Release: v1\n" in block
+    # A deployment's own links may point anywhere http(s), unlike GitHub's pages.
+    elsewhere = replace(
+        deployment, target_url="https://shop.example/", log_url="http://ci.example/7"
+    )
+    shown = context_block(replace(FULL, deployment=elsewhere))
+    assert "- Deployment target: [target](https://shop.example/)" in shown
+    assert "- Deployment log: [log](http://ci.example/7)" in shown

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import parsing
+from .escape import github_url
 
 __all__ = [
     "DEFAULT_SERVER_URL",
@@ -219,7 +220,8 @@ def _text(mapping: Any, key: str) -> str:
 
 def _the_watched_run(watcher: RunContext, run: dict[str, Any]) -> RunContext:
     attempt = _text(run, "run_attempt")
-    html_url = _text(run, "html_url")
+    # The watched run's own page, taken only where it is on this GitHub server.
+    html_url = github_url(_text(run, "html_url"), watcher.server_url)
     pulls = run.get("pull_requests")
     first = pulls[0] if isinstance(pulls, list) and pulls and isinstance(pulls[0], dict) else {}
     number = first.get("number") if isinstance(first, dict) else None

@@ -21,6 +21,7 @@ The rules it follows are pure functions of `dedup.py`; the calls go through an
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from collections.abc import Callable
@@ -133,6 +134,8 @@ class Declarer:
         token: str | None = None,
         run_attempt: str = "",
         duplicate_reason: str = "Declared twice for the same failure.",
+        round_trip: float = 0.0,
+        rng: Callable[[], float] = random.random,
     ) -> None:
         self._store = store
         self._log = log
@@ -149,6 +152,8 @@ class Declarer:
         # run, to the create's own creator label, so no other invocation shares them.
         self._run_attempt = run_attempt
         self._duplicate_reason = duplicate_reason
+        self._round_trip = round_trip
+        self._rng = rng
         self._attempts = 0
         self._phase = Phase.SEARCH
 
@@ -198,6 +203,10 @@ class Declarer:
             found = dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
             if found:
                 return found[0], False
+            if draft.dedup_label == dedup.PARENT_LABEL:
+                other = self._look_again_for_parent(draft)
+                if other is not None:
+                    return other, False
         mine, ours = self._create(draft)
         if not draft.dedup_key or not ours:
             return mine, ours
@@ -224,11 +233,34 @@ class Declarer:
         self._retire(mine, settled.survivor, draft)
         return settled.survivor, False
 
+    def _look_again_for_parent(self, draft: IncidentDraft) -> Incident | None:
+        """Every leg of a matrix that fails at once finds no parent and would create one:
+        each waits a random moment and looks once more, so that most find the parent the
+        earliest leg made (Rootly's workflows fire on every incident created). A Rootly
+        that honours the idempotency key makes one parent anyway; this is for one that
+        does not. The wait spreads over twenty round trips, within 0.5 to 5 s."""
+        spread = min(5.0, max(0.5, 20 * self._round_trip))
+        wait = self._rng() * spread
+        left = self._remaining()
+        if left is not None and wait >= left - 1.0:
+            return None  # no time to spare: create at once
+        self._sleep(wait)
+        found = dedup.labelled(
+            self._store.newest().incidents, draft.dedup_label, draft.dedup_key or ""
+        )
+        if found:
+            self._log.info(
+                f"Another job of this run declared the run's parent incident "
+                f"{_named(found[0], draft)} meanwhile: using it."
+            )
+            return found[0]
+        return None
+
     def _create(self, draft: IncidentDraft) -> tuple[Incident, bool]:
         """Create once; after a lost answer, look before sending the same request again
         (once, with the same body and idempotency key). Whether this step made it."""
         self._phase = Phase.CREATE
-        creator = self._next_creator()
+        creator = self._creator_for(draft)
         sent = SentCreate(creator, draft.dedup_label, draft.dedup_key)
         for attempt in (1, 2):
             self.ledger.record_unanswered(sent)  # until Rootly answers, it may exist
@@ -438,7 +470,12 @@ class Declarer:
                     "Rootly, or fix the value and re-run (the incident is reused)."
                 ) from None
 
-    def _next_creator(self) -> str:
+    def _creator_for(self, draft: IncidentDraft) -> str:
+        """The creator label of one create: this step's own, except for the run's parent,
+        which every leg of the run attempt creates with one body (and one idempotency
+        key), so that a Rootly honouring the key replays it instead of refusing."""
+        if draft.dedup_label == dedup.PARENT_LABEL and draft.dedup_key and self._run_attempt:
+            return "parent-" + dedup.idempotency_key(draft.dedup_key, self._run_attempt, "")[-16:]
         self._attempts += 1
         return f"{self._token}-{self._attempts}"
 

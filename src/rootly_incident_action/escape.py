@@ -7,8 +7,9 @@ log, break a Markdown heading or table in the job summary, or smuggle in HTML or
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-__all__ = ["link", "markdown", "one_line", "safe_url"]
+__all__ = ["github_url", "link", "markdown", "one_line", "safe_url"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
@@ -34,6 +35,15 @@ def safe_url(url: str | None) -> str:
     if url and _URL.match(url):
         return url
     return ""
+
+
+def github_url(url: str | None, server_url: str) -> str:
+    """`url` when it is a plain http(s) link to a page of the GitHub server itself (a run,
+    a pull request, a release), else '': a payload cannot point these links elsewhere."""
+    target = safe_url(url)
+    if not target:
+        return ""
+    return target if urlsplit(target).netloc.lower() == urlsplit(server_url).netloc.lower() else ""
 
 
 def link(text: str, url: str | None) -> str:

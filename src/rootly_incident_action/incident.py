@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .context import RunContext
 from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
-from .escape import markdown, safe_url
+from .escape import github_url, markdown, safe_url
 from .form_fields import FormValue
 from .inputs import ActionInputs
 from .kinds import KINDS_BY_INPUT, LIST_INPUTS
@@ -41,6 +42,8 @@ CONTEXT_LABEL_KEYS = (
 )
 
 FALLBACK_TITLE = "Incident declared from CI"
+# What a ref or commit may hold to be shown as code (`refs/heads/main`, `3f2a9c1`).
+_PLAIN_REF = re.compile(r"[\w./@+-]+")
 
 # The names custom form field values may ride under inside a create, tried in this
 # order: Rootly's guide, then Rootly's own CLI. The spec lists neither.
@@ -264,46 +267,57 @@ def default_title(context: RunContext) -> str:
 
 
 def context_block(context: RunContext, *, with_job: bool = True) -> str:
-    """Markdown lines that tie the incident to the run, the commit and the pull request."""
+    """Markdown lines that tie the incident to the run, the commit and the pull request.
+
+    Every text from the run or its event (a branch, a workflow name, a pull request's
+    title) is escaped, so none can add links, HTML or lines; links to GitHub's own pages
+    must be on the GitHub server, a deployment's may point anywhere http(s).
+    """
     lines = ["**Declared from GitHub Actions**", ""]
+    server = context.server_url
 
     def add(label: str, value: str) -> None:
         if value:
             lines.append(f"- {label}: {value}")
 
-    add("Repository", _link(context.repository, context.repository_url))
-    add("Ref", f"`{context.ref}`" if context.ref else "")
-    add("Commit", _link(f"`{context.short_sha}`", context.commit_url) if context.sha else "")
+    def page(text: str, url: str) -> str:
+        return _link(text, github_url(url, server))
+
+    add("Repository", page(markdown(context.repository), context.repository_url))
+    add("Ref", _code(context.ref))
+    add("Commit", page(_code(context.short_sha), context.commit_url) if context.sha else "")
     job = context.job if with_job else ""
-    add("Workflow", " / ".join(part for part in (context.workflow, job) if part))
-    attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
-    add("Run", _link(f"#{context.run_id}", context.run_url) + attempt)
-    add("Actor", context.actor)
-    event = context.event_name
+    add("Workflow", markdown(" / ".join(part for part in (context.workflow, job) if part)))
+    attempt = f" (attempt {markdown(context.run_attempt)})" if context.run_attempt else ""
+    add("Run", page(f"#{markdown(context.run_id)}", context.run_url) + attempt)
+    add("Actor", markdown(context.actor))
+    event = markdown(context.event_name)
     if context.started_by:
-        event = f"{context.started_by} (seen through {context.event_name})"
+        event = f"{markdown(context.started_by)} (seen through {event})"
     add("Event", event)
-    add("Display title", markdown(context.display_title) if context.display_title else "")
+    add("Display title", markdown(context.display_title))
     deployment = context.deployment
     if deployment is not None:
-        state = f" ({deployment.state})" if deployment.state else ""
-        add("Deployment", f"#{deployment.id} to {markdown(deployment.environment)}{state}")
+        state = f" ({markdown(deployment.state)})" if deployment.state else ""
+        number = f"#{markdown(deployment.id)}"
+        add("Deployment", f"{number} to {markdown(deployment.environment)}{state}")
         # Links from the payload are shown only when they are plain http(s) links.
         target, log = safe_url(deployment.target_url), safe_url(deployment.log_url)
         add("Deployment target", _link("target", target) if target else "")
         add("Deployment log", _link("log", log) if log else "")
-        add("Deployment status", markdown(deployment.description) if deployment.description else "")
+        add("Deployment status", markdown(deployment.description))
     if context.release is not None:
-        add("Release", _link(markdown(context.release.tag), safe_url(context.release.url)))
+        add("Release", page(markdown(context.release.tag), context.release.url))
     if context.watcher is not None:
         watcher = context.watcher
-        name = f"workflow '{watcher.workflow}' " if watcher.workflow else ""
-        attempt = f" (attempt {watcher.run_attempt})" if watcher.run_attempt else ""
-        add("Declared by", name + _link(f"run #{watcher.run_id}", watcher.run_url) + attempt)
+        name = f"workflow '{markdown(watcher.workflow)}' " if watcher.workflow else ""
+        attempt = f" (attempt {markdown(watcher.run_attempt)})" if watcher.run_attempt else ""
+        run = page(f"run #{markdown(watcher.run_id)}", watcher.run_url)
+        add("Declared by", name + run + attempt)
     if context.pull_request:
         pull = context.pull_request
-        text = f"#{pull.number}" + (f" {pull.title}" if pull.title else "")
-        add("Pull request", _link(text, context.pull_request_url))
+        text = f"#{pull.number}" + (f" {markdown(pull.title)}" if pull.title else "")
+        add("Pull request", page(text, context.pull_request_url))
     return "\n".join(lines)
 
 
@@ -320,6 +334,12 @@ def context_labels(context: RunContext) -> dict[str, str]:
         context.watcher.run_id if context.watcher else "",
     )
     return {key: value for key, value in zip(CONTEXT_LABEL_KEYS, values, strict=True) if value}
+
+
+def _code(text: str) -> str:
+    """A ref or a commit as code where it is plainly one, else as escaped text: a branch
+    name from a pull request may hold a backtick that would end the code span."""
+    return f"`{text}`" if _PLAIN_REF.fullmatch(text) else markdown(text)
 
 
 def _link(text: str, url: str) -> str:
@@ -345,22 +365,24 @@ def duplicate_reason(context: RunContext) -> str:
         return (
             "Declared again from the command line for the same failure; cancelled as a duplicate."
         )
-    attempt = f" attempt {context.run_attempt}" if context.run_attempt else ""
-    where = f"job '{context.job}' of " if context.job else ""
-    link = f" ({context.run_url})" if context.run_url else ""
+    attempt = f" attempt {markdown(context.run_attempt)}" if context.run_attempt else ""
+    where = f"job '{markdown(context.job)}' of " if context.job else ""
+    url = github_url(context.run_url, context.server_url)
+    link = f" ({url})" if url else ""
     return (
-        f"Declared again by {where}workflow '{context.workflow}', run {context.run_id}"
-        f"{attempt}{link}, while another job declared the same failure first; cancelled "
-        "as a duplicate."
+        f"Declared again by {where}workflow '{markdown(context.workflow)}', run "
+        f"{markdown(context.run_id)}{attempt}{link}, while another job declared the same "
+        "failure first; cancelled as a duplicate."
     )
 
 
 def repeat_note(context: RunContext) -> str:
     """The timeline event that records a repeat of the same failure on a reused incident."""
-    attempt = f" attempt {context.run_attempt}" if context.run_attempt else ""
-    where = f"job '{context.job}'" if context.job else "a job"
-    link = f": {context.run_url}" if context.run_url else ""
+    attempt = f" attempt {markdown(context.run_attempt)}" if context.run_attempt else ""
+    where = f"job '{markdown(context.job)}'" if context.job else "a job"
+    url = github_url(context.run_url, context.server_url)
+    link = f": {url}" if url else ""
     return (
-        f"Failed again in {where} of workflow '{context.workflow}', run "
-        f"{context.run_id}{attempt}{link}"
+        f"Failed again in {where} of workflow '{markdown(context.workflow)}', run "
+        f"{markdown(context.run_id)}{attempt}{link}"
     )

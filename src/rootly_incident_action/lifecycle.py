@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .context import RunContext
+from .escape import github_url, markdown
 from .incident import IncidentDraft, build_incident
 from .inputs import ActionInputs
 from .kinds import KINDS_BY_INPUT
@@ -88,11 +89,11 @@ def run_reference(context: RunContext) -> str:
     """`workflow 'Deploy', job 'deploy', run #77 (attempt 1)`, or '' outside a workflow."""
     if not context.in_workflow:
         return ""
-    parts = [f"workflow '{context.workflow}'" if context.workflow else "a workflow"]
+    parts = [f"workflow '{markdown(context.workflow)}'" if context.workflow else "a workflow"]
     if context.job:
-        parts.append(f"job '{context.job}'")
-    attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
-    parts.append(f"run #{context.run_number or context.run_id}{attempt}")
+        parts.append(f"job '{markdown(context.job)}'")
+    attempt = f" (attempt {markdown(context.run_attempt)})" if context.run_attempt else ""
+    parts.append(f"run #{markdown(context.run_number or context.run_id)}{attempt}")
     return ", ".join(parts)
 
 
@@ -101,11 +102,12 @@ def default_message(operation: Operation, context: RunContext) -> str:
     verb = TRANSITIONS[operation].verb if operation in TRANSITIONS else "Updated"
     if not context.in_workflow:
         return f"{verb} by rootly-incident-action."
-    attempt = f" (attempt {context.run_attempt})" if context.run_attempt else ""
-    number = context.run_number or context.run_id
-    run = f"workflow {context.workflow or context.repository} run #{number}"
-    shown = f"[{run}{attempt}]({context.run_url})"  # a workflow run always has its link
-    where = f" on {context.ref_name}" if context.ref_name else ""
+    attempt = f" (attempt {markdown(context.run_attempt)})" if context.run_attempt else ""
+    number = markdown(context.run_number or context.run_id)
+    run = f"workflow {markdown(context.workflow or context.repository)} run #{number}"
+    url = github_url(context.run_url, context.server_url)
+    shown = f"[{run}{attempt}]({url})" if url else f"{run}{attempt}"
+    where = f" on {markdown(context.ref_name)}" if context.ref_name else ""
     return f"{verb} by {shown}{where}"
 
 
@@ -121,10 +123,12 @@ def event_text(operation: Operation, context: RunContext, message: str, fields: 
     else:
         lines.append(message)
     run = run_reference(context)
+    url = github_url(context.run_url, context.server_url)
     if run:
-        lines.append(f"By {run}: {context.run_url}")
-    if context.commit_url:
-        lines.append(f"Commit {context.short_sha}: {context.commit_url}")
+        lines.append(f"By {run}: {url}" if url else f"By {run}")
+    commit = github_url(context.commit_url, context.server_url)
+    if commit:
+        lines.append(f"Commit {markdown(context.short_sha)}: {commit}")
     return "\n".join(lines)
 
 

@@ -141,7 +141,9 @@ def _talk(
             if plan.incident.parent_incident:
                 alongside.append(partial(store.warm, plan.incident.parent_incident))
         asked = plan.incident  # as written: the summary names the severity the user wrote
+        started = seams.clock()
         plan = _resolve_names(client, plan, alongside, words)
+        first_round = seams.clock() - started
         for warning in plan.incident.warnings:
             runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
@@ -158,6 +160,7 @@ def _talk(
             repeat_note=repeat_note(context),
             run_attempt=run_attempt(context),
             duplicate_reason=duplicate_reason(context),
+            round_trip=first_round,
         )
         try:
             declared = declarer.declare(plan)

@@ -39,8 +39,8 @@ def filtered(entries: list[Entry], query: dict[str, str], behaviour: Behaviour) 
         needle = query["filter[search]"].casefold()
         found = [entry for entry in found if needle in entry.name.casefold()]
     if "filter[email]" in query:
-        email = query["filter[email]"].casefold()
-        found = [entry for entry in found if entry.slug.casefold() == email]
+        # Undocumented like the name filters, so it follows the same switch.
+        found = [e for e in found if _matches([query["filter[email]"]], e.slug, behaviour)]
     return found
 
 
