@@ -11,8 +11,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 # /github/workspace) and whether or not the package is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
+from rootly_incident_action.github.runner import ActionsRunner
 from rootly_incident_action.main import run
-from rootly_incident_action.runner import ActionsRunner
 
 if __name__ == "__main__":
     sys.exit(run(ActionsRunner(os.environ), os.environ))

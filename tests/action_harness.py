@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from rootly_incident_action.runner import secret_forms
+from rootly_incident_action.github.runner import secret_forms
 from rootly_standin import RootlyStandIn
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,11 +12,11 @@ from urllib.parse import unquote
 
 import httpx
 
-from rootly_incident_action.incident import FORM_FIELD_ATTRIBUTES
+from rootly_incident_action.flows.store import Created, Search
+from rootly_incident_action.plan.draft import FORM_FIELD_ATTRIBUTES
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.models import Incident
 from rootly_incident_action.rootly.requests import ApiRequest
-from rootly_incident_action.store import Created, Search
 
 
 @dataclass

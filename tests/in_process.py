@@ -9,11 +9,11 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from rootly_incident_action.context import RunContext
-from rootly_incident_action.fetch import fetch
+from rootly_incident_action.catalog.fetch import fetch
+from rootly_incident_action.github.context import RunContext
 from rootly_incident_action.inputs import parse_inputs
-from rootly_incident_action.lookups import Snapshot, lookups_needed, resolve
-from rootly_incident_action.plan import Plan, build_plan
+from rootly_incident_action.plan.draft import Plan, build_plan
+from rootly_incident_action.plan.names import Snapshot, lookups_needed, resolve
 from rootly_incident_action.rootly.client import RootlyClient
 from rootly_standin import default_catalog
 from rootly_standin.behaviour import Behaviour

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rootly_incident_action.context import read_run_context
+from rootly_incident_action.github.context import read_run_context
 
 
 def test_nothing_set_means_an_empty_context_not_a_crash() -> None:
@@ -57,7 +57,7 @@ def test_the_head_branch_names_a_pull_request_run() -> None:
 
 
 def test_every_variable_lands_in_its_field_trimmed(tmp_path: Path) -> None:
-    from rootly_incident_action.context import PullRequest, RunContext
+    from rootly_incident_action.github.context import PullRequest, RunContext
 
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": 9, "title": 12}}))
@@ -107,7 +107,7 @@ EVENTS = Path(__file__).resolve().parent / "events"
 
 
 def with_event(tmp_path: Path, name: str, change: Any = None, **environ: str) -> Any:
-    from rootly_incident_action.context import read_run_context
+    from rootly_incident_action.github.context import read_run_context
 
     payload = json.loads((EVENTS / f"{name}.json").read_text())
     if change:
@@ -130,7 +130,7 @@ def with_event(tmp_path: Path, name: str, change: Any = None, **environ: str) ->
 
 
 def test_on_workflow_run_the_context_is_the_run_that_failed(tmp_path: Path) -> None:
-    from rootly_incident_action.context import PullRequest, Watcher
+    from rootly_incident_action.github.context import PullRequest, Watcher
 
     def failed(payload: dict[str, Any]) -> None:
         payload["workflow_run"].update(name="Deploy", run_attempt=2, display_title="Ship it")
@@ -181,7 +181,7 @@ def test_a_workflow_run_payload_with_gaps_keeps_what_the_runner_said(tmp_path: P
 
 
 def test_on_deployment_status_the_context_is_the_deployment(tmp_path: Path) -> None:
-    from rootly_incident_action.context import Deployment
+    from rootly_incident_action.github.context import Deployment
 
     def failed(payload: dict[str, Any]) -> None:
         payload["deployment_status"].update(
@@ -208,7 +208,7 @@ def test_on_deployment_status_the_context_is_the_deployment(tmp_path: Path) -> N
 
 
 def test_pull_requests_and_releases_add_what_they_are_about(tmp_path: Path) -> None:
-    from rootly_incident_action.context import Release
+    from rootly_incident_action.github.context import Release
 
     pull, payload = with_event(
         tmp_path, "pull_request.opened", GITHUB_EVENT_NAME="pull_request_target"

@@ -12,8 +12,7 @@ from dataclasses import replace
 import pytest
 
 from fakes import FakeClock, MemoryStore, RecordingRunner
-from rootly_incident_action import dedup
-from rootly_incident_action.declare import (
+from rootly_incident_action.flows.declare import (
     Declarer,
     FormFieldNotAdded,
     FormFieldsRefused,
@@ -21,12 +20,12 @@ from rootly_incident_action.declare import (
     StepFailed,
     differences,
 )
-from rootly_incident_action.incident import IncidentDraft
-from rootly_incident_action.ledger import Ledger
-from rootly_incident_action.plan import Plan
+from rootly_incident_action.flows.ledger import Ledger
+from rootly_incident_action.flows.store import Search
+from rootly_incident_action.flows.wording import Phase, explain
+from rootly_incident_action.plan import dedup
+from rootly_incident_action.plan.draft import IncidentDraft, Plan
 from rootly_incident_action.rootly import errors
-from rootly_incident_action.store import Search
-from rootly_incident_action.wording import Phase, explain
 
 KEY = "deploy-production"
 

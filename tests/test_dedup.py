@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from rootly_incident_action.context import RunContext
-from rootly_incident_action.dedup import (
+from rootly_incident_action.github.context import RunContext
+from rootly_incident_action.plan.dedup import (
     DEDUP_LABEL,
     default_dedup_key,
     default_parent_key,

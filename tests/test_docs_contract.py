@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from action_harness import ROOT, action_metadata
+from rootly_incident_action.github.report import OUTPUT_NAMES
 from rootly_incident_action.inputs import INPUT_DEFAULTS
-from rootly_incident_action.report import OUTPUT_NAMES
 
 SOURCE = ROOT / "src" / "rootly_incident_action"
 

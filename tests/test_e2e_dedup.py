@@ -9,8 +9,8 @@ from typing import Any
 
 from action_harness import RUN_ID, SERVER_URL, ActionHarness, ActionRun
 from conftest import every_setting
-from rootly_incident_action.context import RunContext
-from rootly_incident_action.dedup import PARENT_LABEL, default_parent_key
+from rootly_incident_action.github.context import RunContext
+from rootly_incident_action.plan.dedup import PARENT_LABEL, default_parent_key
 from rootly_standin import RootlyStandIn
 from rootly_standin.direct import call
 

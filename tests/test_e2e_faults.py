@@ -16,7 +16,7 @@ import pytest
 
 from action_harness import ActionHarness, cancel_midway
 from conftest import every_setting
-from rootly_incident_action.dedup import CLOSED_STATUSES, DEDUP_LABEL
+from rootly_incident_action.plan.dedup import CLOSED_STATUSES, DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 
 # How each fault is injected (rootly_standin.behaviour.Fault).

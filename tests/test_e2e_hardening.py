@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from action_harness import ActionHarness, ActionRun
-from rootly_incident_action.dedup import DEDUP_LABEL
+from rootly_incident_action.plan.dedup import DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 
 

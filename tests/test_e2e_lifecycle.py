@@ -12,7 +12,7 @@ import pytest
 
 from action_harness import RUN_ID, SERVER_URL, SHA, ActionHarness, ActionRun, cancel_midway
 from conftest import every_setting
-from rootly_incident_action.dedup import DEDUP_LABEL
+from rootly_incident_action.plan.dedup import DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 from rootly_standin.rounds import round_trips
 

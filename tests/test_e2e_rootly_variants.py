@@ -9,7 +9,7 @@ import pytest
 
 from action_harness import ActionHarness
 from conftest import every_setting
-from rootly_incident_action.dedup import DEDUP_LABEL
+from rootly_incident_action.plan.dedup import DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 from rootly_standin.behaviour import Behaviour
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 import pytest
 
 from fakes import incident
-from rootly_incident_action import dedup, escape, parsing
-from rootly_incident_action.context import RunContext
-from rootly_incident_action.form_fields import (
+from rootly_incident_action import parsing
+from rootly_incident_action.catalog.form_fields import (
     FieldShape,
     FieldValueError,
     option_ids,
     parse_form_fields,
     text_selection,
 )
-from rootly_incident_action.matching import CatalogEntry
+from rootly_incident_action.catalog.matching import CatalogEntry
+from rootly_incident_action.github import escape
+from rootly_incident_action.github.context import RunContext
+from rootly_incident_action.plan import dedup
 
 RUN = RunContext(repository="acme/shop", workflow="Deploy", run_id="77", job="ship")
 
@@ -36,7 +38,7 @@ def test_keys_stay_the_same_across_versions_so_reruns_after_an_upgrade_find_thei
 def test_keys_of_failures_seen_from_outside_stay_the_same_too() -> None:
     from dataclasses import replace
 
-    from rootly_incident_action.context import Deployment, Watcher
+    from rootly_incident_action.github.context import Deployment, Watcher
 
     deployment = replace(RUN, deployment=Deployment("42", "production"))
     watched = replace(RUN, watcher=Watcher("5", "1", "W", "u"))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from rootly_incident_action.form_fields import FieldValueError, parse_form_fields, selection_for
-from rootly_incident_action.matching import CatalogEntry
+from rootly_incident_action.catalog.form_fields import (
+    FieldValueError,
+    parse_form_fields,
+    selection_for,
+)
+from rootly_incident_action.catalog.matching import CatalogEntry
 
 
 def test_yaml_values_become_text_and_lists_become_tuples() -> None:

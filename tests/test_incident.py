@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rootly_incident_action.context import Deployment, PullRequest, Release, RunContext
-from rootly_incident_action.incident import (
+from rootly_incident_action.github.context import Deployment, PullRequest, Release, RunContext
+from rootly_incident_action.inputs import parse_inputs
+from rootly_incident_action.plan.draft import (
     FALLBACK_TITLE,
     build_incident,
     context_block,
     default_title,
     describe_references,
 )
-from rootly_incident_action.inputs import parse_inputs
 from rootly_incident_action.rootly.requests import create_incident
 
 CONTEXT = RunContext(
@@ -117,8 +117,8 @@ def test_the_context_block_links_everything_it_knows() -> None:
 
 
 def test_the_parent_of_a_run_outlives_its_attempts_and_names_the_run() -> None:
-    from rootly_incident_action.dedup import PARENT_LABEL, default_parent_key
-    from rootly_incident_action.incident import build_parent_incident
+    from rootly_incident_action.plan.dedup import PARENT_LABEL, default_parent_key
+    from rootly_incident_action.plan.draft import build_parent_incident
 
     inputs = parse_inputs(
         {
@@ -159,7 +159,7 @@ def test_the_parent_of_a_run_outlives_its_attempts_and_names_the_run() -> None:
 
 
 def test_default_titles_use_what_the_run_has() -> None:
-    from rootly_incident_action.incident import default_parent_title
+    from rootly_incident_action.plan.draft import default_parent_title
 
     assert default_parent_title(FULL) == "Workflow 'Deploy' run #12 failed in acme/shop on main"
     no_number = replace(FULL, run_number="", workflow="", ref_name="")
@@ -223,7 +223,7 @@ def test_every_input_fills_its_create_attribute() -> None:
 
 
 def test_a_repeat_note_names_the_job_run_attempt_and_link() -> None:
-    from rootly_incident_action.incident import repeat_note
+    from rootly_incident_action.plan.draft import repeat_note
 
     assert repeat_note(FULL) == (
         "Failed again in job 'ship' of workflow 'Deploy', run 77 attempt 2: "
@@ -244,8 +244,8 @@ def test_without_dedup_there_is_no_key_and_outside_a_run_no_default_key() -> Non
 
 
 def test_a_deployment_names_the_title_the_key_and_the_summary() -> None:
-    from rootly_incident_action.context import Deployment, Release, Watcher
-    from rootly_incident_action.dedup import default_dedup_key
+    from rootly_incident_action.github.context import Deployment, Release, Watcher
+    from rootly_incident_action.plan.dedup import default_dedup_key
 
     deployment = Deployment(
         "42", "production", "failure", "bot", "https://t.test/1", "https://l.test/1", "Down | now"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from rootly_incident_action import dedup
+from rootly_incident_action.plan import dedup
 from rootly_incident_action.rootly.models import Incident, label_mapping
 
 

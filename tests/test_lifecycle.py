@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from fakes import incident
-from rootly_incident_action.context import RunContext
+from rootly_incident_action.github.context import RunContext
 from rootly_incident_action.inputs import parse_inputs
-from rootly_incident_action.lifecycle import (
+from rootly_incident_action.plan.lifecycle import (
     default_message,
     event_text,
     message_and_event,
@@ -120,7 +120,7 @@ def test_update_summary_carries_the_run_block_unless_switched_off() -> None:
 
 
 def test_update_ignores_a_deployments_environment() -> None:
-    from rootly_incident_action.context import Deployment
+    from rootly_incident_action.github.context import Deployment
 
     inputs = parse_inputs(
         {"api-token": TOKEN, "operation": "update", "dedup-key": "k", "title": "t"}

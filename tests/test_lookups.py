@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from rootly_incident_action.context import RunContext
-from rootly_incident_action.fetch import query_groups
-from rootly_incident_action.incident import build_incident
+from rootly_incident_action.catalog.fetch import query_groups
+from rootly_incident_action.catalog.matching import Ambiguous, CatalogEntry, Matched, Missing
+from rootly_incident_action.github.context import RunContext
 from rootly_incident_action.inputs import parse_inputs
-from rootly_incident_action.lookups import (
+from rootly_incident_action.plan.draft import Plan, build_incident
+from rootly_incident_action.plan.names import (
     Lookup,
     Snapshot,
     UnresolvedReferences,
@@ -18,8 +19,6 @@ from rootly_incident_action.lookups import (
     resolve,
     settle,
 )
-from rootly_incident_action.matching import Ambiguous, CatalogEntry, Matched, Missing
-from rootly_incident_action.plan import Plan
 
 CHECKOUT = CatalogEntry("id-1", "Checkout", "checkout")
 CHECKOUT_LOWER = CatalogEntry("id-2", "checkout", "checkout-2")
@@ -134,7 +133,7 @@ def test_a_form_field_given_by_id_is_listed_to_learn_what_it_takes() -> None:
 
 def test_pipeline_mode_needs_a_run_or_a_parent_key() -> None:
     from rootly_incident_action.errors import InvalidInputs
-    from rootly_incident_action.plan import build_plan
+    from rootly_incident_action.plan.draft import build_plan
 
     inputs = parse_inputs({"api-token": "t", "parent": "run"})
     with pytest.raises(InvalidInputs, match="input 'parent': 'run' is not valid"):

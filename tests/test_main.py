@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from fakes import FakeClock, FakeRootly, RecordingRunner
+from rootly_incident_action.github.runner import ActionsRunner
 from rootly_incident_action.main import Seams, run
-from rootly_incident_action.runner import ActionsRunner
 
 TOKEN = "rootly_tok_abc123"
 RUN_ENV = {

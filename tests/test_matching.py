@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rootly_incident_action.matching import (
+from rootly_incident_action.catalog.matching import (
     Ambiguous,
     CatalogEntry,
     Matched,

@@ -9,13 +9,13 @@ import pytest
 
 from fakes import MemoryStore, incident
 from rootly_incident_action.errors import ActionError
-from rootly_incident_action.ledger import Ledger
-from rootly_incident_action.lifecycle import plan_change
-from rootly_incident_action.operate import ChangeFailed, IncidentMissing, Operator, Refused
+from rootly_incident_action.flows.ledger import Ledger
+from rootly_incident_action.flows.operate import ChangeFailed, IncidentMissing, Operator, Refused
+from rootly_incident_action.flows.store import Search
+from rootly_incident_action.flows.wording import Phase, explain
+from rootly_incident_action.plan.lifecycle import plan_change
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.models import Incident
-from rootly_incident_action.store import Search
-from rootly_incident_action.wording import Phase, explain
 
 KEY = {"rootly_action_dedup_key": "deploy-production"}
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fakes import RecordingRunner, incident
-from rootly_incident_action.context import PullRequest, RunContext
-from rootly_incident_action.declare import Declared
 from rootly_incident_action.errors import ActionError
-from rootly_incident_action.incident import IncidentDraft
-from rootly_incident_action.report import (
+from rootly_incident_action.flows.declare import Declared
+from rootly_incident_action.github.context import PullRequest, RunContext
+from rootly_incident_action.github.report import (
     incident_outputs,
     report_created,
     report_dry_run,
     report_failure,
     success_summary,
 )
+from rootly_incident_action.plan.draft import IncidentDraft
 
 RUN = RunContext(
     repository="acme/shop",

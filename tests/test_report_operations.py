@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fakes import RecordingRunner, incident
-from rootly_incident_action.inputs import ActionInputs, Secret
-from rootly_incident_action.lifecycle import plan_change
-from rootly_incident_action.operate import Operated
-from rootly_incident_action.report import (
+from rootly_incident_action.flows.operate import Operated
+from rootly_incident_action.github.report import (
     OUTPUT_NAMES,
     report_nothing_open,
     report_operated,
     report_operation_dry_run,
 )
+from rootly_incident_action.inputs import ActionInputs, Secret
+from rootly_incident_action.plan.lifecycle import plan_change
 
 
 def inputs(**changes: object) -> ActionInputs:

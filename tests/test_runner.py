@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from action_harness import parse_output_file
-from rootly_incident_action.runner import ActionsRunner, ConsoleRunner, secret_forms
+from rootly_incident_action.github.runner import ActionsRunner, ConsoleRunner, secret_forms
 
 
 def make_runner(tmp_path: Path) -> tuple[ActionsRunner, io.StringIO, Path, Path]:
@@ -79,7 +79,7 @@ def test_the_console_runner_never_prints_the_mask_command() -> None:
 def test_start_up_does_not_import_requests_or_pygithub() -> None:
     # actions_toolkit.core imports requests (and .github PyGithub): ~85 ms per start.
     code = (
-        "import sys, rootly_incident_action.main, rootly_incident_action.runner;"
+        "import sys, rootly_incident_action.main, rootly_incident_action.github.runner;"
         "print(sorted(m for m in ('requests', 'github', 'httpx') if m in sys.modules))"
     )
     loaded = subprocess.run(

@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from fakes import FakeClock
-from rootly_incident_action import dedup
+from rootly_incident_action.flows.store import MAX_SEARCH_PAGES, RootlyStore
+from rootly_incident_action.plan import dedup
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.client import RootlyClient
 from rootly_incident_action.rootly.models import Incident
-from rootly_incident_action.store import MAX_SEARCH_PAGES, RootlyStore
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

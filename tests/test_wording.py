@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from fakes import incident
-from rootly_incident_action.ledger import Ledger, SentCreate
+from rootly_incident_action.flows.ledger import Ledger, SentCreate
+from rootly_incident_action.flows.wording import Phase, explain
 from rootly_incident_action.rootly import errors
-from rootly_incident_action.wording import Phase, explain
 
 
 def words(

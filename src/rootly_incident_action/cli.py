@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .catalog.listing import LISTABLE_KINDS
+from .github.runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
 from .inputs import INPUT_DEFAULTS
-from .listing import LISTABLE_KINDS
-from .runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
 
 __all__ = ["build_parser", "list_catalog", "main"]
 
@@ -82,14 +82,14 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
 
 def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     """Print the entries of each kind the token can see; the exit code."""
+    from .catalog.fetch import fetch
+    from .catalog.listing import format_kind
     from .errors import ActionError
-    from .fetch import fetch
+    from .flows.wording import Phase, explain
     from .inputs import parse_inputs
-    from .listing import format_kind
-    from .lookups import Lookup
     from .main import Seams, connect
+    from .plan.names import Lookup
     from .rootly.errors import RootlyError
-    from .wording import Phase, explain
 
     runner = ConsoleRunner(inputs)
     runner.mask(inputs.get("api-token", ""))

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from . import parsing
+from .catalog.form_fields import FormValue, parse_form_fields
+from .catalog.kinds import LIST_INPUTS
 from .errors import InvalidInput, InvalidInputs
-from .form_fields import FormValue, parse_form_fields
-from .kinds import LIST_INPUTS
 from .operations import (
     TIMESTAMP_INPUTS,
     UPDATE_FIELD_INPUTS,

@@ -19,25 +19,31 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
-from .context import RunContext, read_run_context
-from .dedup import idempotency_key, run_attempt
 from .errors import ActionError
-from .incident import IncidentDraft, describe_references, duplicate_reason, repeat_note
+from .flows.ledger import Ledger
+from .github.context import RunContext, read_run_context
+from .github.report import report_created, report_dry_run, report_failure
+from .github.runner import Runner
 from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
-from .ledger import Ledger
-from .lookups import Snapshot, lookups_needed, resolve
 from .parsing import readable
-from .plan import Plan, build_plan
-from .report import report_created, report_dry_run, report_failure
+from .plan.dedup import idempotency_key, run_attempt
+from .plan.draft import (
+    IncidentDraft,
+    Plan,
+    build_plan,
+    describe_references,
+    duplicate_reason,
+    repeat_note,
+)
+from .plan.names import Snapshot, lookups_needed, resolve
 from .rootly import requests as api
-from .runner import Runner
 
 if TYPE_CHECKING:
     import httpx
 
+    from .flows.wording import Phase, Words
     from .rootly.client import RootlyClient
     from .rootly.errors import RootlyError
-    from .wording import Phase, Words
 
 __all__ = ["USER_AGENT", "Cancelled", "Seams", "connect", "run"]
 
@@ -126,8 +132,8 @@ def _talk(
     seams: Seams,
 ) -> int:
     # Imported here, after the inputs are known to be good: httpx is the slowest import.
-    from .declare import Declarer, StepFailed
-    from .store import RootlyStore
+    from .flows.declare import Declarer, StepFailed
+    from .flows.store import RootlyStore
 
     words = _words(inputs, ledger, describe_references(plan.incident))
     with connect(inputs, seams, words) as client:
@@ -174,13 +180,13 @@ def _operate(
     runner: Runner, inputs: ActionInputs, context: RunContext, ledger: Ledger, seams: Seams
 ) -> int:
     """Update, add an event to, mitigate, resolve or cancel incidents that exist."""
-    from .declare import report_search
-    from .lifecycle import message_and_event, plan_change, update_attributes, update_draft
-    from .operate import Operator
+    from .flows.declare import report_search
+    from .flows.operate import Operator
+    from .flows.store import RootlyStore
+    from .github.report import report_nothing_open, report_operated, report_operation_dry_run
     from .operations import TRANSITIONS
-    from .report import report_nothing_open, report_operated, report_operation_dry_run
+    from .plan.lifecycle import message_and_event, plan_change, update_attributes, update_draft
     from .rootly.models import Incident
-    from .store import RootlyStore
 
     plan = Plan(update_draft(inputs, context)) if inputs.operation == "update" else None
     words = _words(inputs, ledger, describe_references(plan.incident) if plan else "")
@@ -248,7 +254,7 @@ def _operate(
 
 
 def _words(inputs: ActionInputs, ledger: Ledger, references: str) -> Words:
-    from .wording import explain
+    from .flows.wording import explain
 
     def words(failure: RootlyError, phase: Phase) -> ActionError:
         return explain(
@@ -267,9 +273,9 @@ def _words(inputs: ActionInputs, ledger: Ledger, references: str) -> Words:
 def connect(inputs: ActionInputs, seams: Seams, words: Words) -> RootlyClient:
     """The Rootly client the inputs describe, its deadline starting now; a setup failure
     (an unusable CA bundle) comes out in `words`."""
+    from .flows.wording import Phase
     from .rootly.client import RootlyClient
     from .rootly.errors import RootlyError
-    from .wording import Phase
 
     try:
         return RootlyClient(
@@ -295,9 +301,9 @@ def _resolve_names(
     """Look every name up (with `alongside` in the first round), then resolve the plan.
 
     `alongside` runs in the first round even when there is no name to look up."""
-    from .fetch import fetch
+    from .catalog.fetch import fetch
+    from .flows.wording import Phase
     from .rootly.errors import RootlyError
-    from .wording import Phase
 
     snapshot = Snapshot()
     try:

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from .catalog.kinds import LIST_INPUTS
 from .errors import InvalidInput
-from .kinds import LIST_INPUTS
 
 __all__ = [
     "FINAL_STATUSES",

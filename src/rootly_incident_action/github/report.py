@@ -11,20 +11,20 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ActionError
+from ..plan.draft import IncidentDraft
 from .context import RunContext
-from .errors import ActionError
 from .escape import link, markdown, one_line, safe_url
-from .incident import IncidentDraft
 from .runner import Runner
 
 if TYPE_CHECKING:
     # Only for annotations: the response models are not needed for a dry run or an
     # input error, so they are not imported on the way there.
-    from .declare import Declared
-    from .inputs import ActionInputs
-    from .lifecycle import Change
-    from .operate import Operated
-    from .rootly.models import Incident
+    from ..flows.declare import Declared
+    from ..flows.operate import Operated
+    from ..inputs import ActionInputs
+    from ..plan.lifecycle import Change
+    from ..rootly.models import Incident
 
 __all__ = [
     "OUTPUT_NAMES",
@@ -312,7 +312,7 @@ def report_operation_dry_run(
     runner: Runner, inputs: ActionInputs, changes: list[Change], user_agent: str
 ) -> None:
     """Print every write the operation would send; nothing was sent."""
-    from .rootly import requests as api
+    from ..rootly import requests as api
 
     count = 0
     for change in changes:

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .context import RunContext
+from ..github.context import RunContext
 
 if TYPE_CHECKING:
-    from .rootly.models import Incident
+    from ..rootly.models import Incident
 
 __all__ = [
     "CLOSED_STATUSES",

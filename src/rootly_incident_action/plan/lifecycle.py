@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .context import RunContext
-from .escape import github_url, markdown
-from .incident import IncidentDraft, build_incident
-from .inputs import ActionInputs
-from .kinds import KINDS_BY_INPUT
-from .operations import TRANSITIONS, Operation, Transition
-from .rootly import requests as api
+from ..catalog.kinds import KINDS_BY_INPUT
+from ..github.context import RunContext
+from ..github.escape import github_url, markdown
+from ..inputs import ActionInputs
+from ..operations import TRANSITIONS, Operation, Transition
+from ..rootly import requests as api
+from .draft import IncidentDraft, build_incident
 
 if TYPE_CHECKING:
-    from .rootly.models import Incident
+    from ..rootly.models import Incident
 
 __all__ = [
     "Change",

@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from .parsing import incident_number
-from .rootly import errors
-from .rootly import requests as api
+from ..parsing import incident_number
+from ..rootly import errors
+from ..rootly import requests as api
 
 if TYPE_CHECKING:
-    from .rootly.client import RootlyClient
-    from .rootly.models import Incident
+    from ..rootly.client import RootlyClient
+    from ..rootly.models import Incident
 
 __all__ = [
     "MAX_SEARCH_PAGES",
@@ -143,7 +143,7 @@ class RootlyStore:
         return self._search
 
     def _read_recent(self) -> Search:
-        from .rootly.models import read_incidents
+        from ..rootly.models import read_incidents
 
         request = api.list_incidents(self._since, SEARCHED_KINDS)
         incidents: list[Incident] = []
@@ -156,7 +156,7 @@ class RootlyStore:
         return Search(tuple(incidents), unreadable, truncated=listed.more)
 
     def newest(self) -> Search:
-        from .rootly.models import read_incidents
+        from ..rootly.models import read_incidents
 
         page = self._client.page(api.list_incidents(self._since, SEARCHED_KINDS))
         found, skipped = read_incidents(page.data)
@@ -179,7 +179,7 @@ class RootlyStore:
 
     def _numbered(self, number: int) -> Incident:
         """The incident numbered `number`, found through the list's documented filter."""
-        from .rootly.models import read_incidents
+        from ..rootly.models import read_incidents
 
         page = self._client.page(api.incidents_numbered(number, SEARCHED_KINDS))
         for incident in read_incidents(page.data)[0]:

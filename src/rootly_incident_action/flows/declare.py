@@ -28,16 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from . import dedup
-from .errors import ActionError
-from .incident import FORM_FIELD_ATTRIBUTES, IncidentDraft
+from ..errors import ActionError
+from ..plan import dedup
+from ..plan.draft import FORM_FIELD_ATTRIBUTES, IncidentDraft, Plan
+from ..rootly import errors
 from .ledger import Ledger, SentCreate, describe_incident
-from .plan import Plan
-from .rootly import errors
 from .store import Created, IncidentStore, Search
 
 if TYPE_CHECKING:
-    from .rootly.models import Incident
+    from ..rootly.models import Incident
 from .wording import Phase, title_of
 
 __all__ = [

@@ -16,17 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import dedup
-from .errors import ActionError
+from ..errors import ActionError
+from ..parsing import incident_number
+from ..plan import dedup
+from ..plan.lifecycle import Change, Write
+from ..rootly import errors
 from .ledger import Ledger
-from .lifecycle import Change, Write
-from .parsing import incident_number
-from .rootly import errors
 from .store import IncidentStore
 from .wording import Phase, Words
 
 if TYPE_CHECKING:
-    from .rootly.models import Incident
+    from ..rootly.models import Incident
     from .store import Search
 
 __all__ = ["ChangeFailed", "IncidentMissing", "Operated", "Operator", "Refused"]

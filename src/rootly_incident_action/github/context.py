@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import parsing
+from .. import parsing
 from .escape import github_url
 
 __all__ = [

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ..plan.names import Lookup
+from ..rootly import requests as api
 from .kinds import KINDS
-from .lookups import Lookup
 from .matching import CatalogEntry
-from .rootly import requests as api
 
 if TYPE_CHECKING:
-    from .rootly.client import RootlyClient
-    from .rootly.models import ListPage, Resource
+    from ..rootly.client import RootlyClient
+    from ..rootly.models import ListPage, Resource
 
 __all__ = ["MAX_LOOKUP_PAGES", "entries_of", "fetch", "query_groups"]
 

@@ -1,25 +1,30 @@
-"""Turns inputs and run context into the incident to create. Pure: no I/O, no network."""
+"""Turns inputs and run context into the incidents to create: the plan of one run (the
+incident and, in pipeline mode, the run's parent) and each draft. Pure: no I/O."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .context import RunContext
+from ..catalog.form_fields import FormValue
+from ..catalog.kinds import KINDS_BY_INPUT, LIST_INPUTS
+from ..errors import InvalidInput, InvalidInputs
+from ..github.context import RunContext
+from ..github.escape import github_url, markdown, safe_url
+from ..inputs import ActionInputs
 from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
-from .escape import github_url, markdown, safe_url
-from .form_fields import FormValue
-from .inputs import ActionInputs
-from .kinds import KINDS_BY_INPUT, LIST_INPUTS
 
 __all__ = [
     "CONTEXT_LABEL_KEYS",
     "FALLBACK_TITLE",
     "FORM_FIELD_ATTRIBUTES",
     "IncidentDraft",
+    "Plan",
     "build_incident",
     "build_parent_incident",
+    "build_plan",
     "context_block",
     "context_labels",
     "default_parent_title",
@@ -386,3 +391,38 @@ def repeat_note(context: RunContext) -> str:
         f"Failed again in {where} of workflow '{markdown(context.workflow)}', run "
         f"{markdown(context.run_id)}{attempt}{link}"
     )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The incident to declare and, in pipeline mode, the run's parent incident."""
+
+    incident: IncidentDraft
+    parent: IncidentDraft | None = None
+
+    def drafts(self) -> tuple[IncidentDraft, ...]:
+        """Every incident the plan may create: the incident, then the parent."""
+        return (self.incident,) if self.parent is None else (self.incident, self.parent)
+
+    def with_drafts(self, drafts: Sequence[IncidentDraft]) -> Plan:
+        """The same plan with its drafts replaced, in the order `drafts()` gives them."""
+        return replace(self, incident=drafts[0], parent=drafts[1] if len(drafts) > 1 else None)
+
+
+def build_plan(inputs: ActionInputs, context: RunContext) -> Plan:
+    """The plan the inputs ask for; raises InvalidInputs when pipeline mode cannot work."""
+    incident = build_incident(inputs, context)
+    if inputs.parent_mode != "run":
+        return Plan(incident)
+    if not (context.in_workflow or inputs.parent_key):
+        raise InvalidInputs(
+            [
+                InvalidInput(
+                    "parent",
+                    "run",
+                    "it needs a workflow run (GITHUB_REPOSITORY and GITHUB_RUN_ID) or a "
+                    "'parent-key' saying which incidents belong together",
+                )
+            ]
+        )
+    return Plan(incident, build_parent_incident(inputs, context))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .dedup import CREATOR_LABEL
+from ..plan.dedup import CREATOR_LABEL
 
 if TYPE_CHECKING:
-    from .rootly.models import Incident
+    from ..rootly.models import Incident
 
 __all__ = ["Ledger", "SentCreate", "describe_incident"]
 

@@ -25,12 +25,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import ActionError
-from .form_fields import BUILT_IN_INPUTS, FieldShape, FieldValueError, selection_for, values_of
-from .incident import IncidentDraft
-from .kinds import KINDS, KINDS_BY_INPUT
-from .matching import Ambiguous, CatalogEntry, Matched, MatchOutcome, Missing, match
-from .plan import Plan
+from ..catalog.form_fields import (
+    BUILT_IN_INPUTS,
+    FieldShape,
+    FieldValueError,
+    selection_for,
+    values_of,
+)
+from ..catalog.kinds import KINDS, KINDS_BY_INPUT
+from ..catalog.matching import Ambiguous, CatalogEntry, Matched, MatchOutcome, Missing, match
+from ..errors import ActionError
+from .draft import IncidentDraft, Plan
 
 __all__ = [
     "Lookup",

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from .errors import ActionError
+from ..errors import ActionError
+from ..rootly import errors
 from .ledger import Ledger
-from .rootly import errors
 
 __all__ = ["Phase", "RootlyFailure", "Situation", "Words", "explain", "title_of"]
 
