@@ -9,11 +9,10 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from rootly_incident_action.catalog.fetch import fetch
+from rootly_incident_action.flows.session import resolve_names
 from rootly_incident_action.github.context import RunContext
 from rootly_incident_action.inputs import parse_inputs
 from rootly_incident_action.plan.draft import Plan, build_plan
-from rootly_incident_action.plan.names import Snapshot, lookups_needed, resolve
 from rootly_incident_action.rootly.client import RootlyClient
 from rootly_standin import default_catalog
 from rootly_standin.behaviour import Behaviour
@@ -56,12 +55,8 @@ def resolved(
     """The plan the inputs make, resolved against the stand-in's catalog (or raising)."""
     parsed = parse_inputs({"api-token": "t", "deduplicate": "false", **inputs})
     plan = build_plan(parsed, RunContext(repository="acme/shop", run_id="1"))
-    snapshot = Snapshot()
     client = RootlyClient(
         "https://api.rootly.test", "t", user_agent="x", transport=catalog_transport(behaviour, seen)
     )
     with client:
-        while needed := lookups_needed(plan, snapshot):
-            for lookup, entries in fetch(client, needed).items():
-                snapshot.add(lookup, entries)
-    return resolve(plan, snapshot)
+        return resolve_names(client, plan)  # the loop the action ships

@@ -199,12 +199,12 @@ def test_an_unusable_ca_bundle_is_one_clear_error(monkeypatch: Any) -> None:
 
 
 def test_a_bug_is_one_line_naming_it_never_a_traceback(monkeypatch: Any) -> None:
-    import rootly_incident_action.main as main_module
+    import rootly_incident_action.flows.create as create_flow
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("oops")
 
-    monkeypatch.setattr(main_module, "build_plan", broken)
+    monkeypatch.setattr(create_flow, "build_plan", broken)
     code, runner, _ = run_action({"title": "x"})
     assert code == 1
     assert runner.said("error")[0].startswith(

@@ -85,9 +85,9 @@ def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     from .catalog.fetch import fetch
     from .catalog.listing import format_kind
     from .errors import ActionError
+    from .flows.session import Seams, connect
     from .flows.wording import Phase, explain
     from .inputs import parse_inputs
-    from .main import Seams, connect
     from .plan.names import Lookup
     from .rootly.errors import RootlyError
 

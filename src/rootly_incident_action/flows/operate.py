@@ -1,35 +1,51 @@
-"""The sequence that acts on incidents that exist: find them, then change them at once.
+"""Operations on incidents that exist (update, add-event, mitigate, resolve, cancel),
+whole: `operate` is the flow, `Operator` the calls it makes.
 
 1. Find: read the incident named by `incident-id`, or search the dedup window for every
-   open incident carrying `dedup-key` (oldest first). Either rides in the first round
-   trip, beside any name lookups an `update` needs.
-2. Decide, per incident (`lifecycle.plan_change`): an incident already in the wanted
-   state gets nothing, not even a timeline event.
-3. Send every write of every incident together: the change and its timeline event are
-   the second round trip. Each write's outcome is kept, so a failure says exactly what
-   was done and what was not.
+   open incident carrying `dedup-key` or `parent-key` (oldest first). Either rides in
+   the first round trip, beside any name lookups an `update` needs.
+2. Decide, per incident (`plan.lifecycle.plan_change`): an incident already in the
+   wanted state gets nothing, not even a timeline event.
+3. Send every change of every incident together (the second round trip), then the
+   timeline events of the changes Rootly accepted (the third). Each write's outcome is
+   kept, so a failure says exactly what was done and what was not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ActionError
+from ..github.report import report_nothing_open, report_operated, report_operation_dry_run
+from ..operations import TRANSITIONS
 from ..parsing import incident_number
 from ..plan import dedup
-from ..plan.lifecycle import Change, Write
+from ..plan.draft import Plan, describe_references
+from ..plan.lifecycle import (
+    Change,
+    Write,
+    message_and_event,
+    plan_change,
+    update_attributes,
+    update_draft,
+)
 from ..rootly import errors
 from .ledger import Ledger
+from .session import USER_AGENT, Seams, open_session, write_report
 from .store import IncidentStore
 from .wording import Phase, Words
 
 if TYPE_CHECKING:
+    from ..github.context import RunContext
+    from ..github.runner import Runner
+    from ..inputs import ActionInputs
     from ..rootly.models import Incident
     from .store import Search
 
-__all__ = ["ChangeFailed", "IncidentMissing", "Operated", "Operator", "Refused"]
+__all__ = ["ChangeFailed", "IncidentMissing", "Operated", "Operator", "Refused", "operate"]
 
 
 class IncidentMissing(ActionError):
@@ -228,3 +244,77 @@ class Operator:
         words = self._words(failure, Phase.CHANGE)
         what = write.what[0].upper() + write.what[1:]
         return ChangeFailed(f"{what} failed.{others} {words.message}")
+
+
+def operate(
+    runner: Runner, inputs: ActionInputs, context: RunContext, ledger: Ledger, seams: Seams
+) -> int:
+    """Update, add an event to, mitigate, resolve or cancel the incidents named (by
+    `incident-id`, `dedup-key` or `parent-key`); report them. The exit code."""
+    from ..rootly.models import Incident
+    from .declare import report_search
+
+    ledger.idle = "Nothing was changed in Rootly."
+    plan = Plan(update_draft(inputs, context)) if inputs.operation == "update" else None
+    references = describe_references(plan.incident) if plan else ""
+    with open_session(inputs, seams, ledger, references) as session:
+        store = session.store
+        operator = Operator(store, ledger, session.words)
+        # The incident (or the search for the key) rides with the name lookups.
+        first: Callable[[], Any] = store.warm_recent
+        if inputs.incident_id:
+            first = partial(store.warm, inputs.incident_id)
+        if plan is not None:
+            plan = session.resolve_names(plan, [first])
+        else:
+            first()
+        found = operator.find(inputs.incident_id)
+        if isinstance(found, Incident):
+            targets: tuple[Incident, ...] = (found,)
+        else:
+            report_search(runner, found)
+            if inputs.dedup_key:
+                targets = operator.open_with_key(found, inputs.dedup_key)
+            else:
+                moves = inputs.operation in TRANSITIONS
+                parent_key = inputs.parent_key or ""
+                targets = operator.open_parents(found, parent_key, with_children=moves)
+        if not targets:
+            return write_report(ledger, partial(report_nothing_open, runner, inputs))
+        message, event = message_and_event(
+            inputs.operation, context, inputs.message, inputs.update_fields
+        )
+
+        def attributes(target: Incident) -> dict[str, Any] | None:
+            if plan is None:
+                return None
+            current = target.attributes.label_values  # labels are merged into these
+            return update_attributes(inputs.update_fields, plan.incident, inputs.labels, current)
+
+        selections = plan.incident.form_field_selections if plan is not None else ()
+        changes = operator.complete(
+            [
+                plan_change(
+                    inputs.operation,
+                    target,
+                    message=message,
+                    event=event,
+                    attributes=attributes(target),
+                    selections=selections,
+                    field_names=plan.incident.form_field_names if plan is not None else None,
+                )
+                for target in targets
+            ]
+        )
+        if inputs.dry_run:
+            write_report(
+                ledger, partial(report_operation_dry_run, runner, inputs, changes, USER_AGENT)
+            )
+            return 0
+        operated = operator.apply(changes)
+    write_report(
+        ledger,
+        lambda: report_operated(runner, inputs, operated),
+        "incidents already changed are left alone",
+    )
+    return 0
