@@ -21,9 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from action_harness import ENTRYPOINT
+
 from rootly_standin import RootlyStandIn
 from rootly_standin.direct import call
 from rootly_standin.rounds import round_trips

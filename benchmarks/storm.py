@@ -31,9 +31,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from action_harness import ENTRYPOINT
+
 from rootly_standin import RootlyStandIn
 from round_trips import exported, step_environment
 

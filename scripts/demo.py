@@ -16,8 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from action_harness import ActionHarness
+
 from rootly_standin import RootlyStandIn
 
 # Names as people write them; the action resolves each to its ID.

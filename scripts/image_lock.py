@@ -2,7 +2,7 @@
 
 actions-toolkit declares PyGithub and requests (and through them cryptography, PyNaCl,
 ...), but the action imports only its stdlib-only `command` and `file_command` modules
-(tests/test_runner.py guards that). Leaving that subtree out of the image saves most of
+(tests/unit/test_runner.py guards that). Leaving that subtree out of the image saves most of
 its size. Every kept pin keeps its hashes, and the image installs with --no-deps.
 """
 

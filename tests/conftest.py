@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import itertools
 import ssl
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import trustme
 
+# Harnesses, fakes and builders shared by every rung live in tests/support.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+
 from action_harness import ActionHarness
+
 from rootly_standin import RootlyStandIn
 from rootly_standin.behaviour import SETTINGS, Behaviour
 from rootly_standin.contract import ALLOWED_EXCEPTIONS
