@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from types import FrameType
 
-from .errors import ActionError
+from .errors import ActionError, StepCancelled, UnexpectedFailure
 from .flows.ledger import Ledger
 from .flows.session import Seams
 from .github.context import read_run_context
@@ -22,12 +22,6 @@ from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs
 from .parsing import readable
 
 __all__ = ["Cancelled", "Seams", "run"]
-
-
-class UnexpectedFailure(ActionError):
-    """A bug: reported in one line, never as a traceback."""
-
-    title = "Unexpected failure"
 
 
 class Cancelled(BaseException):
@@ -49,11 +43,10 @@ def run(runner: Runner, environ: Mapping[str, str], seams: Seams | None = None) 
     except ActionError as failure:
         return report_failure(runner, failure, fail_on_error=fail_on_error)
     except Cancelled:
-        cancelled = ActionError(
+        cancelled = StepCancelled(
             "The step was cancelled (the runner sent a stop signal) before it finished.\n"
             + ledger.account()
         )
-        cancelled.title = "Cancelled"
         return report_failure(runner, cancelled, fail_on_error=True)
     except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
         unexpected = UnexpectedFailure(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
+
+from .rootly.hosts import is_loopback
 
 _LIST_SEPARATOR = re.compile(r"[,\n]")
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -23,6 +24,7 @@ MAX_URL_LENGTH = 2048
 __all__ = [
     "MAX_URL_LENGTH",
     "incident_number",
+    "is_email",
     "is_loopback",
     "parse_api_url",
     "parse_bool",
@@ -91,9 +93,15 @@ def parse_timestamp(text: str) -> str:
 
 def parse_email(text: str) -> str:
     """An email address, as Rootly's notify_emails take it."""
-    if not _EMAIL.match(text):
+    if not is_email(text):
         raise ValueError(f"{text!r} is not an email address")
     return text
+
+
+def is_email(text: str) -> bool:
+    """Whether `text` is written as an email address (the one test of it, for every input
+    that takes one: notify-emails and user form fields)."""
+    return bool(_EMAIL.match(text))
 
 
 def parse_api_url(text: str) -> str:
@@ -170,16 +178,6 @@ def incident_number(text: str) -> int | None:
     """The incident number `text` writes (`42`, `#42`, `INC-42`), or None."""
     found = _NUMBER.match(text)
     return int(found.group(1)) if found else None
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` is this machine: `localhost` or a loopback address."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_number_within(text: str, upper: float, unit: str, example: str) -> float:

@@ -12,14 +12,8 @@ from dataclasses import replace
 import pytest
 from fakes import FakeClock, MemoryStore, RecordingRunner
 
-from rootly_incident_action.flows.declare import (
-    Declarer,
-    FormFieldNotAdded,
-    FormFieldsRefused,
-    ParentNotFound,
-    StepFailed,
-    differences,
-)
+from rootly_incident_action.errors import FormFieldNotAdded, FormFieldsRefused, ParentNotFound
+from rootly_incident_action.flows.declare import Declarer, StepFailed, differences
 from rootly_incident_action.flows.ledger import Ledger
 from rootly_incident_action.flows.store import Search
 from rootly_incident_action.flows.wording import Phase, explain

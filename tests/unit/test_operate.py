@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import pytest
 from fakes import MemoryStore, incident
 
-from rootly_incident_action.errors import ActionError
+from rootly_incident_action.errors import ActionError, ChangeFailed, IncidentMissing, Refused
 from rootly_incident_action.flows.ledger import Ledger
-from rootly_incident_action.flows.operate import ChangeFailed, IncidentMissing, Operator, Refused
+from rootly_incident_action.flows.operate import Operator
 from rootly_incident_action.flows.store import Search
 from rootly_incident_action.flows.wording import Phase, explain
 from rootly_incident_action.plan.lifecycle import plan_change

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from in_process import resolved
 
-from rootly_incident_action.plan.names import UnresolvedReferences
+from rootly_incident_action.errors import UnresolvedReferences
 from rootly_standin import stable_id
 from rootly_standin.behaviour import SETTINGS, Behaviour
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ..errors import ActionError
+from ..errors import FormFieldNotAdded, FormFieldsRefused, ParentNotFound
 from ..plan import dedup
 from ..plan.draft import FORM_FIELD_ATTRIBUTES, IncidentDraft, Plan
 from ..rootly import errors
@@ -42,10 +42,7 @@ from .wording import Phase, title_of
 __all__ = [
     "Declared",
     "Declarer",
-    "FormFieldNotAdded",
-    "FormFieldsRefused",
     "Log",
-    "ParentNotFound",
     "StepFailed",
     "differences",
     "report_search",
@@ -66,24 +63,6 @@ class Log(Protocol):
     def debug(self, message: str) -> None:
         """A line for debug logs only."""
         ...
-
-
-class ParentNotFound(ActionError):
-    """`parent-incident-id` names no incident the token can see."""
-
-    title = "Parent incident not found"
-
-
-class FormFieldNotAdded(ActionError):
-    """A form field value could not be put on the incident, which exists by then."""
-
-    title = "Form field not added"
-
-
-class FormFieldsRefused(ActionError):
-    """Rootly requires a form field at creation but takes its value under no name."""
-
-    title = "Required form field not accepted"
 
 
 class StepFailed(Exception):

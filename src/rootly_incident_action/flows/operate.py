@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActionError
+from ..errors import ActionError, ChangeFailed, IncidentMissing, Refused
 from ..github.report import report_nothing_open, report_operated, report_operation_dry_run
 from ..operations import TRANSITIONS
 from ..parsing import incident_number
@@ -45,25 +45,7 @@ if TYPE_CHECKING:
     from ..rootly.models import Incident
     from .store import Search
 
-__all__ = ["ChangeFailed", "IncidentMissing", "Operated", "Operator", "Refused", "operate"]
-
-
-class IncidentMissing(ActionError):
-    """`incident-id` names no incident the token can see."""
-
-    title = "Incident not found"
-
-
-class Refused(ActionError):
-    """Rootly refused the change itself (a transition its lifecycle does not allow)."""
-
-    title = "Rootly refused the change"
-
-
-class ChangeFailed(ActionError):
-    """Some writes failed; the message says which were done and which were not."""
-
-    title = "Incident not fully changed"
+__all__ = ["Operated", "Operator", "operate"]
 
 
 @dataclass(frozen=True)

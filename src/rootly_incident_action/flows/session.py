@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
-from ..errors import ActionError
+from ..errors import ActionError, OutputsNotWritten
 from ..plan.names import Snapshot, lookups_needed, resolve
 from .ledger import Ledger
 
@@ -156,7 +156,7 @@ def write_report(
         return write()
     except OSError as problem:
         done = ledger.account().replace("Before this failed, the action", "The action")
-        raise ActionError(
+        raise OutputsNotWritten(
             f"The step's outputs could not be written ({problem}). "
             + done.replace("before this failed", "already")
             + f" Later steps will not see its outputs: re-run the job ({rerun})."

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from ..errors import ActionError
+from ..errors import ActionError, RootlyFailure
 from ..rootly import errors
 from .ledger import Ledger
 
-__all__ = ["Phase", "RootlyFailure", "Situation", "Words", "explain", "title_of"]
+__all__ = ["Phase", "Situation", "Words", "explain", "title_of"]
 
 
 class Phase(Enum):
@@ -43,15 +43,6 @@ class Phase(Enum):
 # Turns a failure met in a phase into the message for the user (`explain`, bound to one
 # run's settings and ledger).
 Words = Callable[[errors.RootlyError, Phase], ActionError]
-
-
-class RootlyFailure(ActionError):
-    """A failure talking to Rootly, in words; `title` heads the annotation."""
-
-    def __init__(self, title: str, message: str, cause: errors.RootlyError) -> None:
-        super().__init__(message)
-        self.title = title
-        self.cause = cause
 
 
 _TITLES: dict[type[errors.RootlyError], str] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActionError
+from ..errors import ActionError, NoOpenIncident
 from ..plan.draft import IncidentDraft
 from .context import RunContext
 from .escape import link, markdown, one_line, safe_url
@@ -298,8 +298,7 @@ def report_nothing_open(runner: Runner, inputs: ActionInputs) -> int:
         f"were searched): nothing to {inputs.operation}."
     )
     if inputs.fail_if_missing:
-        failure = ActionError(sentence + " 'fail-if-missing' is true, so the step fails.")
-        failure.title = "No open incident to change"
+        failure = NoOpenIncident(sentence + " 'fail-if-missing' is true, so the step fails.")
         return report_failure(runner, failure, fail_on_error=inputs.fail_on_error)
     for name, value in _outputs(None, None, created=False, changed=False).items():
         runner.set_output(name, value)

@@ -34,14 +34,14 @@ from ..catalog.form_fields import (
 )
 from ..catalog.kinds import KINDS, KINDS_BY_INPUT
 from ..catalog.matching import Ambiguous, CatalogEntry, Matched, MatchOutcome, Missing, match
-from ..errors import ActionError
+from ..errors import UnresolvedReferences
+from ..parsing import is_email
 from .draft import IncidentDraft, Plan
 
 __all__ = [
     "Lookup",
     "Problem",
     "Snapshot",
-    "UnresolvedReferences",
     "looks_like_id",
     "looks_like_slug",
     "lookups_needed",
@@ -51,7 +51,6 @@ __all__ = [
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 def looks_like_id(text: str) -> bool:
@@ -99,27 +98,6 @@ class Problem:
 
     def line(self) -> str:
         return f"{self.input_name}: {self.value!r} {self.reason}"
-
-
-class UnresolvedReferences(ActionError):
-    """Every reference that did not resolve, reported together before anything is created."""
-
-    title = "Some names could not be resolved"
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        count = len(problems)
-        head = (
-            "1 reference could not be resolved"
-            if count == 1
-            else f"{count} references could not be resolved"
-        )
-        lines = "\n".join(f"- {problem.line()}" for problem in problems)
-        super().__init__(
-            f"{head}, so no incident was created:\n{lines}\n"
-            "Names match exactly (then ignoring case and spacing); slugs and IDs always match. "
-            "`python -m rootly_incident_action --list-catalog` shows what the token can see."
-        )
 
 
 def settle(kind: str, text: str, snapshot: Snapshot) -> MatchOutcome | Lookup:
@@ -183,7 +161,7 @@ def lookups_needed(plan: Plan, snapshot: Snapshot) -> set[Lookup]:
             for text in values_of(value):
                 if shape.catalog_kind:
                     _collect(settle(shape.catalog_kind, text, snapshot), needed)
-                elif shape.value_kind == "user" and _EMAIL.match(text):
+                elif shape.value_kind == "user" and is_email(text):
                     lookup = Lookup("users", "email", text.casefold())
                     if lookup not in snapshot.answers:
                         needed.add(lookup)
@@ -251,7 +229,7 @@ def _form_field_selections(
     def user(text: str) -> str:
         if text.isdigit():
             return text
-        if not _EMAIL.match(text):
+        if not is_email(text):
             raise FieldValueError(text, "is neither an email address nor a user ID")
         found = snapshot.answers.get(Lookup("users", "email", text.casefold()), ())
         exact = [entry for entry in found if entry.slug.casefold() == text.casefold()]

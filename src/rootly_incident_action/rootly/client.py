@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import httpx
 
 from . import errors
+from .hosts import is_loopback
 from .requests import ApiRequest, headers
 from .retry import RetryPolicy, rate_limit_header
 
@@ -80,7 +81,7 @@ class RootlyClient:
                 transport=transport,
                 # A loopback API never goes through a proxy: HTTP_PROXY would otherwise
                 # receive the token in clear for an http://127.0.0.1 address.
-                mounts={_pattern_for(host): None} if _is_loopback(host) else None,
+                mounts={_pattern_for(host): None} if is_loopback(host) else None,
                 headers=headers(token, user_agent),
                 follow_redirects=False,
             )
@@ -386,7 +387,7 @@ def proxy_for(url: str) -> str:
 
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if _is_loopback(host) or _bypassed(host):
+    if is_loopback(host) or _bypassed(host):
         return ""
     for name in _PROXY_VARIABLES.get(parts.scheme, ()):
         value = os.environ.get(name, "")
@@ -409,17 +410,6 @@ def _bypassed(host: str) -> bool:
 
 def _pattern_for(host: str) -> str:
     return f"all://[{host}]" if ":" in host else f"all://{host}"
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _describe(problem: Exception) -> str:
