@@ -201,7 +201,9 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
     reader.problems.extend(undecodable)
 
     token = reader.text("api-token")
-    if not token:
+    if any(problem.name == "api-token" for problem in undecodable):
+        pass  # already reported: one error for the token
+    elif not token:
         reader.problems.append(
             InvalidInput(
                 "api-token",
