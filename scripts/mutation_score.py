@@ -27,7 +27,9 @@ def main() -> int:
     )
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for line in done.stdout.splitlines():
-        found = re.match(r"\s*rootly_incident_action\.(\w+)\.\S+: (.+)$", line.strip())
+        # `rootly_incident_action.plan.draft.x_build_incident__mutmut_3: survived`: the
+        # module is the dotted path before the mutated function (`x_...` or `xǁClassǁ...`).
+        found = re.match(r"\s*rootly_incident_action\.([\w.]+?)\.xǁ?\w*?.*: (.+)$", line.strip())
         if found:
             counts[found[1]][found[2]] += 1
     measured = sum(c["killed"] + c["timeout"] + c["survived"] for c in counts.values())
@@ -35,7 +37,7 @@ def main() -> int:
         print("no mutant was tested: run scripts/mutation first", file=sys.stderr)
         return 1
     total: Counter[str] = Counter()
-    print(f"{'module':<14}{'killed':>8}{'survived':>10}{'no tests':>10}{'score':>8}")
+    print(f"{'module':<22}{'killed':>8}{'survived':>10}{'no tests':>10}{'score':>8}")
     for module, count in sorted(counts.items()):
         total.update(count)
         print(_row(module, count))
@@ -48,7 +50,7 @@ def _row(name: str, count: Counter[str]) -> str:
     survived, untested = count["survived"], count["no tests"]
     considered = killed + survived + untested
     score = 100 * killed / considered if considered else 100.0
-    return f"{name:<14}{killed:>8}{survived:>10}{untested:>10}{score:>7.1f}%"
+    return f"{name:<22}{killed:>8}{survived:>10}{untested:>10}{score:>7.1f}%"
 
 
 if __name__ == "__main__":
