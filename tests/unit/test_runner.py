@@ -156,3 +156,16 @@ def test_an_unwritable_summary_is_one_warning_and_nothing_more(tmp_path: Path) -
     warnings = [line for line in stdout.getvalue().splitlines() if line.startswith("::warning")]
     assert len(warnings) == 1
     assert warnings[0].startswith("::warning title=Job summary not written::The job summary")
+
+
+def test_a_terminals_unwritable_summary_is_one_warning_on_stderr(tmp_path: Path) -> None:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    runner = ConsoleRunner({}, stdout, stderr, summary_path=str(tmp_path))  # a folder
+
+    runner.append_summary("### first")
+    runner.append_summary("### second")
+
+    lines = stderr.getvalue().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("warning: Job summary not written: The job summary could not")
+    assert stdout.getvalue() == ""
