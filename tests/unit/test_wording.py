@@ -139,3 +139,17 @@ def test_without_a_dedup_key_the_creator_label_is_the_way_to_find_it() -> None:
     )
     assert "label rootly_action_creator=tok-1" in message
     assert "A re-run with the same dedup key" not in message
+
+
+def test_a_refusal_of_the_create_without_form_fields_gives_rootlys_reason_not_a_guess() -> None:
+    refused = errors.Rejected(
+        "POST", "/v1/incidents", status=422, titles=("Detected at can not be before Started time",)
+    )
+    message = explain(
+        refused, Phase.CREATE_WITHOUT_FORM_FIELDS, base_url="u", timeout=30, deadline=120
+    ).message
+
+    assert message.startswith(
+        "Rootly rejected the incident (422): Detected at can not be before Started time."
+    )
+    assert "form field it requires" not in message and "cannot be set" not in message

@@ -140,11 +140,11 @@ def _not_found(failure: errors.RootlyError, at: Situation) -> str:
 
 def _rejected(failure: errors.RootlyError, at: Situation) -> str:
     if at.phase is Phase.CREATE_WITHOUT_FORM_FIELDS:
+        # A refusal about a required field is FormFieldsRefused (flows/declare.py): this
+        # one is about something else, which Rootly's own words name.
         return (
-            f"Rootly rejected the incident (422): {failure.said}. {at.where(failure)} Rootly "
-            "does not take custom form field values inside the create here, so a form field "
-            "it requires at creation cannot be set through its API: make that field optional "
-            "(or give it a default) for incidents created by API."
+            f"Rootly rejected the incident (422): {failure.said}. {at.where(failure)} Fix "
+            "what Rootly names and run again."
         )
     if at.phase is not Phase.CREATE:
         return f"Rootly refused a request (422: {failure.said}). {at.where(failure)}"
