@@ -111,7 +111,7 @@ def _dry_run_key(context: RunContext, draft: IncidentDraft) -> str:
     """The idempotency key the create would carry first, where it depends on nothing but
     the run: the dedup key and the run attempt (declare.py)."""
     attempt = run_attempt(context)
-    if not (draft.dedup_key and attempt):
+    if not (draft.identity and attempt):
         return "(made when sent: this step's own, as nothing may share it)"
     form = draft.create_bodies()[0][0]
-    return idempotency_key(f"{draft.dedup_label}={draft.dedup_key}", attempt, form)
+    return idempotency_key(draft.identity, attempt, form)

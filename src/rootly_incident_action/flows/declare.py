@@ -123,8 +123,8 @@ class Declarer:
         self._sleep = sleep
         self._clock = clock
         self._repeat_note = repeat_note
-        # A random token per run, numbered per create attempt: after a lost answer it
-        # tells "the incident this attempt made" from one another job made meanwhile.
+        # A random token per step, numbered per create: after a lost answer it tells "the
+        # incident this create made" from one another job made meanwhile.
         self._token = token or uuid.uuid4().hex[:16]
         # Idempotency keys are tied to the run attempt (`dedup.run_attempt`); outside a
         # run, to the create's own creator label, so no other invocation shares them.
@@ -292,11 +292,8 @@ class Declarer:
         """Send the create in the first of its forms Rootly takes. Custom form field values
         go under each name Rootly may take them by, then without them (they are added
         afterwards); every refused form was refused whole, so nothing was made."""
-        identity = (
-            f"{draft.dedup_label}={draft.dedup_key}"
-            if draft.dedup_key
-            else f"{dedup.CREATOR_LABEL}={creator}"  # this step's own incident alone
-        )
+        # Without a dedup key, the step's own creator label: nothing else may share it.
+        identity = draft.identity or f"{dedup.CREATOR_LABEL}={creator}"
         forms = draft.with_labels({dedup.CREATOR_LABEL: creator}).create_bodies()
         for index, (form, attributes) in enumerate(forms):
             key = dedup.idempotency_key(identity, self._run_attempt or creator, form)

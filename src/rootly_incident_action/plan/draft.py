@@ -86,6 +86,12 @@ class IncidentDraft:
     # Prefix of the input names that fill this draft ("parent-" for the pipeline parent).
     input_prefix: str = ""
 
+    @property
+    def identity(self) -> str:
+        """What makes this incident the same one across jobs and resends (`label=key`, the
+        idempotency key's first part); '' when nothing may share it (no dedup key)."""
+        return f"{self.dedup_label}={self.dedup_key}" if self.dedup_key else ""
+
     def with_labels(self, extra: dict[str, str]) -> IncidentDraft:
         """This draft with more labels."""
         return replace(self, labels={**self.labels, **extra})
