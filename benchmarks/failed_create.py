@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,33 +22,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from action_harness import ENTRYPOINT
-
+from lifecycle import run_once  # one run of entrypoint.py, as the runner starts it
 from rootly_standin import RootlyStandIn
-from round_trips import step_environment
 
 FAULTS: dict[str, dict[str, Any]] = {
     "one 5xx on the create": {"status": 503},
     "the create's answer lost (made)": {"drop_after": True},
 }
-
-
-def run_once(rootly: RootlyStandIn, number: int) -> tuple[int, float]:
-    """(requests, seconds) of one run of the action."""
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        (workdir / "workspace").mkdir()
-        inputs = {"title": f"Benchmark {number}"}
-        environ = step_environment(rootly, workdir, inputs, {"GITHUB_RUN_ID": str(7000 + number)})
-        before = len(rootly.requests)
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, str(ENTRYPOINT)], env=environ, capture_output=True, check=False
-        )
-        seconds = time.perf_counter() - started
-        if done.returncode != 0:
-            raise SystemExit(f"failed:\n{done.stdout.decode()}{done.stderr.decode()}")
-    return len(rootly.requests) - before, seconds
 
 
 def main() -> None:
@@ -73,7 +50,8 @@ def main() -> None:
             for _ in range(args.runs):
                 number += 1
                 rootly.add_fault("POST", "/v1/incidents", **how)
-                results.append(run_once(rootly, number))
+                requests, _, seconds = run_once(rootly, {"title": f"Benchmark {number}"}, number)
+                results.append((requests, seconds))
             median = statistics.median(seconds for _, seconds in results)
             print(f"| {fault} | {results[-1][0]} | {median:.1f} s |")
 
