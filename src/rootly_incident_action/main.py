@@ -39,36 +39,45 @@ def run(runner: Runner, environ: Mapping[str, str], seams: Seams | None = None) 
     ledger = Ledger()
     try:
         with _stop_on_signals():
-            return _run(runner, environ, raw, ledger, seams)
+            _run(runner, environ, raw, ledger, seams)
+        return 0
     except ActionError as failure:
-        return report_failure(runner, failure, fail_on_error=fail_on_error)
+        return _failed(runner, failure, fail_on_error=fail_on_error)
     except Cancelled:
         cancelled = StepCancelled(
             "The step was cancelled (the runner sent a stop signal) before it finished.\n"
             + ledger.account()
         )
-        return report_failure(runner, cancelled, fail_on_error=True)
+        # A cancelled step always fails: `fail-on-error: false` is about Rootly, not stops.
+        return _failed(runner, cancelled, fail_on_error=True)
     except Exception as bug:  # noqa: BLE001 - the last guard: a traceback helps nobody in CI
         unexpected = UnexpectedFailure(
             f"The action failed unexpectedly ({type(bug).__name__}: {bug}). Please report this "
             f"with the step's log.\n{ledger.account()}"
         )
-        return report_failure(runner, unexpected, fail_on_error=fail_on_error)
+        return _failed(runner, unexpected, fail_on_error=fail_on_error)
+
+
+def _failed(runner: Runner, failure: ActionError, *, fail_on_error: bool) -> int:
+    """The one place a failure becomes an exit code: 1, or 0 when `fail-on-error` is false."""
+    report_failure(runner, failure, fail_on_error=fail_on_error)
+    return 1 if fail_on_error else 0
 
 
 def _run(
     runner: Runner, environ: Mapping[str, str], raw: dict[str, str], ledger: Ledger, seams: Seams
-) -> int:
+) -> None:
     inputs = parse_inputs(raw)
     _warn_about_lifecycle_timestamps(runner, inputs)
     context = read_run_context(environ)
     if inputs.operation == "create":
         from .flows.create import create
 
-        return create(runner, inputs, context, ledger, seams)
+        create(runner, inputs, context, ledger, seams)
+        return
     from .flows.operate import operate
 
-    return operate(runner, inputs, context, ledger, seams)
+    operate(runner, inputs, context, ledger, seams)
 
 
 def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> None:

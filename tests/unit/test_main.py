@@ -211,3 +211,22 @@ def test_a_bug_is_one_line_naming_it_never_a_traceback(monkeypatch: Any) -> None
     assert runner.said("error")[0].startswith(
         "Unexpected failure: The action failed unexpectedly (KeyError"
     )
+
+
+def test_nothing_open_fails_with_fail_if_missing_unless_fail_on_error_is_false() -> None:
+    asked = {"operation": "resolve", "dedup-key": "deploy-production", "fail-if-missing": "true"}
+    line = (
+        "No open incident to change: No open incident carries the dedup key "
+        "'deploy-production' (incidents created in the last 168 h were searched): nothing to "
+        "resolve. 'fail-if-missing' is true, so the step fails."
+    )
+    code, runner, _ = run_action(asked)
+    assert (code, runner.said("error")) == (1, [line])
+    assert runner.outputs == {}
+
+    code, runner, _ = run_action({**asked, "fail-on-error": "false"})
+    assert (code, runner.said("warning")) == (0, [line])
+    assert runner.outputs == {}
+
+    code, runner, _ = run_action({**asked, "fail-if-missing": "false"})
+    assert (code, runner.said("error"), runner.outputs["changed"]) == (0, [], "false")

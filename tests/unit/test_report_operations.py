@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fakes import RecordingRunner, incident
 
-from rootly_incident_action.flows.operate import Operated
+from rootly_incident_action.flows.operate import Operated, nothing_open
 from rootly_incident_action.github.report import (
     OUTPUT_NAMES,
     report_nothing_open,
@@ -71,10 +71,10 @@ def test_a_private_update_hides_the_title_even_before_rootly_says_it_is_private(
     assert "Payroll" not in "".join(runner.summary) + str(runner.lines)
 
 
-def test_nothing_open_is_one_line_and_empty_outputs_or_an_error_when_asked() -> None:
+def test_nothing_open_is_one_line_and_empty_outputs() -> None:
     runner = RecordingRunner()
 
-    assert report_nothing_open(runner, inputs()) == 0
+    report_nothing_open(runner, nothing_open(inputs()))
 
     line = (
         "No open incident carries the dedup key 'deploy-production' (incidents created in "
@@ -85,14 +85,6 @@ def test_nothing_open_is_one_line_and_empty_outputs_or_an_error_when_asked() -> 
         "created": "false",
         "changed": "false",
     }
-    failing = RecordingRunner()
-    assert report_nothing_open(failing, inputs(fail_if_missing=True)) == 1
-    assert failing.said("error") == [
-        f"No open incident to change: {line} 'fail-if-missing' is true, so the step fails."
-    ]
-    warned = RecordingRunner()
-    assert report_nothing_open(warned, inputs(fail_if_missing=True, fail_on_error=False)) == 0
-    assert warned.said("warning") and warned.outputs == {}
 
 
 def test_a_dry_run_prints_every_write_with_the_token_hidden_and_private_text_hidden() -> None:
@@ -128,7 +120,7 @@ def test_a_dry_run_prints_every_write_with_the_token_hidden_and_private_text_hid
 def test_nothing_open_names_the_parent_key_when_that_was_the_target() -> None:
     runner = RecordingRunner()
 
-    report_nothing_open(runner, inputs(dedup_key=None, parent_key="nightly-tests"))
+    report_nothing_open(runner, nothing_open(inputs(dedup_key=None, parent_key="nightly-tests")))
 
     assert runner.said("info") == [
         "No open parent incident carries the parent key 'nightly-tests' (incidents created "

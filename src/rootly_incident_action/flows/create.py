@@ -36,14 +36,14 @@ __all__ = ["create"]
 
 def create(
     runner: Runner, inputs: ActionInputs, context: RunContext, ledger: Ledger, seams: Seams
-) -> int:
+) -> None:
     """Declare the incident (and the run's parent) the inputs ask for, or find the one a
-    re-run already declared; report it. The exit code."""
+    re-run already declared; report it. Failures are raised."""
     plan = build_plan(inputs, context)
     if inputs.dry_run and not lookups_needed(plan, Snapshot()):
         # Nothing to look up: a dry run that makes no request at all.
         write_report(ledger, partial(_report_dry_run, runner, inputs, plan, context))
-        return 0
+        return
     if inputs.deduplicate and not plan.incident.dedup_key:
         runner.info(
             "Not deduplicating: outside a workflow run there is no run to tie the "
@@ -69,7 +69,7 @@ def create(
             runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
             write_report(ledger, partial(_report_dry_run, runner, inputs, plan, context))
-            return 0
+            return
         declarer = Declarer(
             store,
             runner,
@@ -88,7 +88,6 @@ def create(
         except StepFailed as failed:
             raise session.words(failed.failure, failed.phase) from None
     write_report(ledger, lambda: report_created(runner, declared, asked, context))
-    return 0
 
 
 def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan, context: RunContext) -> None:

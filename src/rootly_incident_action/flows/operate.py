@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActionError, ChangeFailed, IncidentMissing, Refused
+from ..errors import ActionError, ChangeFailed, IncidentMissing, NoOpenIncident, Refused
 from ..github.report import report_nothing_open, report_operated, report_operation_dry_run
 from ..operations import TRANSITIONS
 from ..parsing import incident_number
@@ -230,9 +230,9 @@ class Operator:
 
 def operate(
     runner: Runner, inputs: ActionInputs, context: RunContext, ledger: Ledger, seams: Seams
-) -> int:
+) -> None:
     """Update, add an event to, mitigate, resolve or cancel the incidents named (by
-    `incident-id`, `dedup-key` or `parent-key`); report them. The exit code."""
+    `incident-id`, `dedup-key` or `parent-key`); report them. Failures are raised."""
     from ..rootly.models import Incident
     from .declare import report_search
 
@@ -262,7 +262,11 @@ def operate(
                 parent_key = inputs.parent_key or ""
                 targets = operator.open_parents(found, parent_key, with_children=moves)
         if not targets:
-            return write_report(ledger, partial(report_nothing_open, runner, inputs))
+            sentence = nothing_open(inputs)
+            if inputs.fail_if_missing:
+                raise NoOpenIncident(sentence + " 'fail-if-missing' is true, so the step fails.")
+            write_report(ledger, partial(report_nothing_open, runner, sentence))
+            return
         message, event = message_and_event(
             inputs.operation, context, inputs.message, inputs.update_fields
         )
@@ -292,11 +296,23 @@ def operate(
             write_report(
                 ledger, partial(report_operation_dry_run, runner, inputs, changes, USER_AGENT)
             )
-            return 0
+            return
         operated = operator.apply(changes)
     write_report(
         ledger,
         lambda: report_operated(runner, inputs, operated),
         "incidents already changed are left alone",
     )
-    return 0
+
+
+def nothing_open(inputs: ActionInputs) -> str:
+    """What was searched when no open incident carries the key the inputs name."""
+    what = (
+        f"incident carries the dedup key {inputs.dedup_key!r}"
+        if inputs.dedup_key
+        else f"parent incident carries the parent key {inputs.parent_key!r}"
+    )
+    return (
+        f"No open {what} (incidents created in the last {inputs.dedup_window_hours:g} h "
+        f"were searched): nothing to {inputs.operation}."
+    )

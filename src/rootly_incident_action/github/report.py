@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActionError, NoOpenIncident
+from ..errors import ActionError
 from ..plan.draft import IncidentDraft
 from .context import RunContext
 from .escape import link, markdown, one_line, safe_url
@@ -140,19 +140,19 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
     return f"{heading}\n\n| | |\n|---|---|\n{table}" if table else heading
 
 
-def report_failure(runner: Runner, failure: ActionError, *, fail_on_error: bool) -> int:
-    """Log and summarise one failure; the exit code follows `fail-on-error`."""
+def report_failure(runner: Runner, failure: ActionError, *, fail_on_error: bool) -> None:
+    """Log and summarise one failure: an error when the step fails (`fail-on-error`),
+    else a warning that says the step succeeded anyway. `main` picks the exit code."""
     message = failure.message
     if fail_on_error:
         runner.error(message, title=failure.title)
         runner.append_summary(f"### ❌ {markdown(failure.title)}\n\n{_paragraphs(message)}")
-        return 1
+        return
     runner.warning(message, title=failure.title)
     runner.append_summary(
         f"### ⚠️ {markdown(failure.title)}\n\n{_paragraphs(message)}\n\n"
         "The step succeeded anyway because `fail-on-error` is false."
     )
-    return 0
 
 
 def _paragraphs(text: str) -> str:
@@ -285,26 +285,13 @@ def report_operated(runner: Runner, inputs: ActionInputs, operated: Operated) ->
     runner.append_summary(f"{heading}\n\n| Incident | Status | This step |\n|---|---|---|\n{table}")
 
 
-def report_nothing_open(runner: Runner, inputs: ActionInputs) -> int:
-    """No open incident carries the key: success with `changed=false`, unless the inputs
-    say that is an error. The exit code."""
-    what = (
-        f"incident carries the dedup key {inputs.dedup_key!r}"
-        if inputs.dedup_key
-        else f"parent incident carries the parent key {inputs.parent_key!r}"
-    )
-    sentence = (
-        f"No open {what} (incidents created in the last {inputs.dedup_window_hours:g} h "
-        f"were searched): nothing to {inputs.operation}."
-    )
-    if inputs.fail_if_missing:
-        failure = NoOpenIncident(sentence + " 'fail-if-missing' is true, so the step fails.")
-        return report_failure(runner, failure, fail_on_error=inputs.fail_on_error)
+def report_nothing_open(runner: Runner, sentence: str) -> None:
+    """No open incident carries the key, and that is no error: `changed=false`, empty
+    incident outputs, and `sentence` (which says what was searched) in log and summary."""
     for name, value in _outputs(None, None, created=False, changed=False).items():
         runner.set_output(name, value)
     runner.info(one_line(sentence))
     runner.append_summary(f"### ☑️ Rootly: nothing to do\n\n{markdown(sentence)}")
-    return 0
 
 
 def report_operation_dry_run(
