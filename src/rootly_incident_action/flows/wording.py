@@ -45,28 +45,9 @@ class Phase(Enum):
 Words = Callable[[errors.RootlyError, Phase], ActionError]
 
 
-_TITLES: dict[type[errors.RootlyError], str] = {
-    errors.AuthenticationFailed: "Rootly refused the API token",
-    errors.PermissionDenied: "Rootly denied the request",
-    errors.NotFound: "Rootly could not find something",
-    errors.Rejected: "Rootly rejected the incident",
-    errors.BadRequest: "Rootly refused the request",
-    errors.RateLimited: "Rootly's rate limit was reached",
-    errors.ServerFailed: "Rootly had an outage",
-    errors.TimedOut: "Rootly did not answer in time",
-    errors.Unreachable: "Rootly could not be reached",
-    errors.ConnectionLost: "Rootly could not be reached",
-    errors.TlsSetupFailed: "Rootly could not be reached",
-    errors.ProxySetupFailed: "The proxy settings cannot be used",
-    errors.ProxyRefused: "The proxy refused the connection",
-    errors.UnexpectedAnswer: "Rootly's answer was not understood",
-    errors.DeadlineExceeded: "The step ran out of time",
-}
-
-
 def title_of(failure: errors.RootlyError) -> str:
     """The annotation title for a failure."""
-    return _TITLES.get(type(failure), "Rootly answered unexpectedly")
+    return _wording_of(failure).title
 
 
 @dataclass(frozen=True)
@@ -99,14 +80,11 @@ def explain(
 ) -> RootlyFailure:
     """One message for the user: what happened, what to do, and what exists in Rootly."""
     situation = Situation(phase, base_url, timeout, deadline, references)
-    words = next(
-        (say for kind, say in _WORDS if isinstance(failure, kind)),
-        _anything_else,
-    )
-    text = words(failure, situation)
+    wording = _wording_of(failure)
+    text = wording.says(failure, situation)
     if ledger is not None:
         text += "\n" + ledger.account()
-    return RootlyFailure(title_of(failure), text, failure)
+    return RootlyFailure(wording.title, text, failure)
 
 
 def _token_refused(failure: errors.RootlyError, at: Situation) -> str:
@@ -266,22 +244,35 @@ def _anything_else(failure: errors.RootlyError, at: Situation) -> str:
     return f"Rootly answered {failure.status}: {failure.said}. {at.where(failure)}"
 
 
-_WORDS: tuple[
-    tuple[type[errors.RootlyError], Callable[[errors.RootlyError, Situation], str]], ...
-] = (
-    (errors.AuthenticationFailed, _token_refused),
-    (errors.PermissionDenied, _denied),
-    (errors.NotFound, _not_found),
-    (errors.Rejected, _rejected),
-    (errors.BadRequest, _malformed),
-    (errors.RateLimited, _rate_limited),
-    (errors.ServerFailed, _outage),
-    (errors.TimedOut, _timed_out),
-    (errors.TlsSetupFailed, _tls_setup),
-    (errors.ProxySetupFailed, _proxy_setup),
-    (errors.ProxyRefused, _proxy_refused),
-    (errors.Unreachable, _unreachable),
-    (errors.ConnectionLost, _connection_lost),
-    (errors.DeadlineExceeded, _out_of_time),
-    (errors.UnexpectedAnswer, _not_understood),
+@dataclass(frozen=True)
+class _Wording:
+    """How one kind of failure is told: its annotation title and its message."""
+
+    kind: type[errors.RootlyError]
+    title: str
+    says: Callable[[errors.RootlyError, Situation], str]
+
+
+# One row per failure the client raises: the title and the words live side by side.
+_WORDINGS = (
+    _Wording(errors.AuthenticationFailed, "Rootly refused the API token", _token_refused),
+    _Wording(errors.PermissionDenied, "Rootly denied the request", _denied),
+    _Wording(errors.NotFound, "Rootly could not find something", _not_found),
+    _Wording(errors.Rejected, "Rootly rejected the incident", _rejected),
+    _Wording(errors.BadRequest, "Rootly refused the request", _malformed),
+    _Wording(errors.RateLimited, "Rootly's rate limit was reached", _rate_limited),
+    _Wording(errors.ServerFailed, "Rootly had an outage", _outage),
+    _Wording(errors.TimedOut, "Rootly did not answer in time", _timed_out),
+    _Wording(errors.TlsSetupFailed, "Rootly could not be reached", _tls_setup),
+    _Wording(errors.ProxySetupFailed, "The proxy settings cannot be used", _proxy_setup),
+    _Wording(errors.ProxyRefused, "The proxy refused the connection", _proxy_refused),
+    _Wording(errors.Unreachable, "Rootly could not be reached", _unreachable),
+    _Wording(errors.ConnectionLost, "Rootly could not be reached", _connection_lost),
+    _Wording(errors.DeadlineExceeded, "The step ran out of time", _out_of_time),
+    _Wording(errors.UnexpectedAnswer, "Rootly's answer was not understood", _not_understood),
 )
+_ANYTHING_ELSE = _Wording(errors.RootlyError, "Rootly answered unexpectedly", _anything_else)
+
+
+def _wording_of(failure: errors.RootlyError) -> _Wording:
+    return next((row for row in _WORDINGS if isinstance(failure, row.kind)), _ANYTHING_ELSE)
