@@ -122,7 +122,7 @@ def _is_protocol_or_override(node: ast.FunctionDef | ast.ClassDef, tree: ast.Mod
 
 
 # Classes whose public methods implement a protocol documented elsewhere (Runner,
-# IncidentStore, Log) or are pydantic/dataclass plumbing.
+# IncidentStore) or are pydantic/dataclass plumbing.
 _IMPLEMENTATIONS = {
     "ActionsRunner",
     "ConsoleRunner",

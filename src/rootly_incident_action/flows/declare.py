@@ -26,9 +26,11 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from ..errors import FormFieldNotAdded, FormFieldsRefused, ParentNotFound
+from ..github.report import report_search
+from ..github.runner import Log
 from ..plan import dedup
 from ..plan.draft import FORM_FIELD_ATTRIBUTES, IncidentDraft, Plan
 from ..rootly import errors
@@ -42,27 +44,9 @@ from .wording import Phase, title_of
 __all__ = [
     "Declared",
     "Declarer",
-    "Log",
     "StepFailed",
     "differences",
-    "report_search",
 ]
-
-
-class Log(Protocol):
-    """Where the declarer reports what it does (the runner)."""
-
-    def info(self, message: str) -> None:
-        """A plain log line."""
-        ...
-
-    def warning(self, message: str, title: str | None = None) -> None:
-        """A warning annotation."""
-        ...
-
-    def debug(self, message: str) -> None:
-        """A line for debug logs only."""
-        ...
 
 
 class StepFailed(Exception):
@@ -453,22 +437,6 @@ class Declarer:
             return "parent-" + dedup.idempotency_key(draft.dedup_key, self._run_attempt, "")[-16:]
         self._attempts += 1
         return f"{self._token}-{self._attempts}"
-
-
-def report_search(log: Log, search: Search) -> None:
-    """Say what the duplicate search could not read (debug) or did not reach (warning)."""
-    if search.unreadable:
-        log.debug(
-            f"{search.unreadable} incident(s) in the dedup window could not be read and "
-            "were skipped."
-        )
-    if search.truncated:
-        log.warning(
-            "More incidents were created within 'dedup-window-hours' than the duplicate "
-            "search reads (10 pages of 100, newest first): older ones were not searched. "
-            "Lower 'dedup-window-hours' to search all of the window.",
-            title="Duplicate search cut short",
-        )
 
 
 def differences(

@@ -19,7 +19,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActionError, ChangeFailed, IncidentMissing, NoOpenIncident, Refused
-from ..github.report import report_nothing_open, report_operated, report_operation_dry_run
+from ..github.report import (
+    report_nothing_open,
+    report_operated,
+    report_operation_dry_run,
+    report_search,
+)
 from ..operations import TRANSITIONS
 from ..parsing import incident_number
 from ..plan import dedup
@@ -234,7 +239,6 @@ def operate(
     """Update, add an event to, mitigate, resolve or cancel the incidents named (by
     `incident-id`, `dedup-key` or `parent-key`); report them. Failures are raised."""
     from ..rootly.models import Incident
-    from .declare import report_search
 
     ledger.idle = "Nothing was changed in Rootly."
     plan = Plan(update_draft(inputs, context)) if inputs.operation == "update" else None

@@ -15,13 +15,14 @@ from ..errors import ActionError
 from ..plan.draft import IncidentDraft
 from .context import RunContext
 from .escape import link, markdown, one_line, safe_url
-from .runner import Runner
+from .runner import Log, Runner
 
 if TYPE_CHECKING:
     # Only for annotations: the response models are not needed for a dry run or an
     # input error, so they are not imported on the way there.
     from ..flows.declare import Declared
     from ..flows.operate import Operated
+    from ..flows.store import Search
     from ..inputs import ActionInputs
     from ..plan.lifecycle import Change
     from ..rootly.models import Incident
@@ -35,6 +36,7 @@ __all__ = [
     "report_nothing_open",
     "report_operated",
     "report_operation_dry_run",
+    "report_search",
     "success_summary",
 ]
 
@@ -138,6 +140,22 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
         rows.append(("⚠️ Not as asked", markdown(difference)))
     table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
     return f"{heading}\n\n| | |\n|---|---|\n{table}" if table else heading
+
+
+def report_search(log: Log, search: Search) -> None:
+    """Say what the duplicate search could not read (debug) or did not reach (warning)."""
+    if search.unreadable:
+        log.debug(
+            f"{search.unreadable} incident(s) in the dedup window could not be read and "
+            "were skipped."
+        )
+    if search.truncated:
+        log.warning(
+            "More incidents were created within 'dedup-window-hours' than the duplicate "
+            "search reads (10 pages of 100, newest first): older ones were not searched. "
+            "Lower 'dedup-window-hours' to search all of the window.",
+            title="Duplicate search cut short",
+        )
 
 
 def report_failure(runner: Runner, failure: ActionError, *, fail_on_error: bool) -> None:

@@ -27,19 +27,11 @@ from actions_toolkit.file_command import prepare_key_value_message
 
 from .escape import markdown
 
-__all__ = ["ActionsRunner", "ConsoleRunner", "Runner", "running_in_actions", "secret_forms"]
+__all__ = ["ActionsRunner", "ConsoleRunner", "Log", "Runner", "running_in_actions", "secret_forms"]
 
 
-class Runner(Protocol):
-    """What the action needs from its host."""
-
-    def read_input(self, name: str) -> str:
-        """Return the input's raw value, trimmed; empty when it was not given."""
-        ...
-
-    def mask(self, secret: str) -> None:
-        """Keep `secret` out of everything written from now on."""
-        ...
+class Log(Protocol):
+    """The part of the host that the flows log through while they work."""
 
     def info(self, message: str) -> None:
         """A plain log line."""
@@ -51,6 +43,18 @@ class Runner(Protocol):
 
     def warning(self, message: str, title: str | None = None) -> None:
         """A warning annotation."""
+        ...
+
+
+class Runner(Log, Protocol):
+    """What the action needs from its host."""
+
+    def read_input(self, name: str) -> str:
+        """Return the input's raw value, trimmed; empty when it was not given."""
+        ...
+
+    def mask(self, secret: str) -> None:
+        """Keep `secret` out of everything written from now on."""
         ...
 
     def error(self, message: str, title: str | None = None) -> None:
