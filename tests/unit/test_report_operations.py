@@ -31,7 +31,7 @@ def test_each_incident_gets_a_log_line_and_a_row_and_the_outputs_name_the_first(
     second = incident(4, status="resolved", private=True, title="Card data")
     operated = Operated((first, second), changed=("id-3", "id-4"), left_alone={})
 
-    report_operated(runner, inputs(), operated)
+    report_operated(runner, operated, operation="resolve", made_private=False)
 
     assert runner.outputs["incident-id"] == "id-3"
     assert runner.outputs["incident-status"] == "resolved"
@@ -54,7 +54,7 @@ def test_an_incident_left_alone_says_why_and_nothing_changed() -> None:
     done = incident(3, status="resolved")
     operated = Operated((done,), changed=(), left_alone={"id-3": "it is already resolved"})
 
-    report_operated(runner, inputs(operation="mitigate"), operated)
+    report_operated(runner, operated, operation="mitigate", made_private=False)
 
     assert runner.outputs["changed"] == "false"
     assert runner.said("info") == ["Incident #3 left as it is: it is already resolved."]
@@ -66,7 +66,7 @@ def test_a_private_update_hides_the_title_even_before_rootly_says_it_is_private(
     runner = RecordingRunner()
     operated = Operated((incident(3, title="Payroll"),), changed=("id-3",), left_alone={})
 
-    report_operated(runner, inputs(operation="update", private=True), operated)
+    report_operated(runner, operated, operation="update", made_private=True)
 
     assert "Payroll" not in "".join(runner.summary) + str(runner.lines)
 
@@ -96,7 +96,14 @@ def test_a_dry_run_prints_every_write_with_the_token_hidden_and_private_text_hid
         plan_change("resolve", secret, message="Fixed the payroll leak", event="payroll"),
     ]
 
-    report_operation_dry_run(runner, inputs(), changes, "agent/1")
+    report_operation_dry_run(
+        runner,
+        changes,
+        operation="resolve",
+        made_private=False,
+        base_url="https://api.rootly.test",
+        user_agent="agent/1",
+    )
 
     groups = runner.said("group")
     assert groups == [

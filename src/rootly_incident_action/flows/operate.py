@@ -297,14 +297,23 @@ def operate(
             ]
         )
         if inputs.dry_run:
-            write_report(
-                ledger, partial(report_operation_dry_run, runner, inputs, changes, USER_AGENT)
+            dry_run = partial(
+                report_operation_dry_run,
+                runner,
+                changes,
+                operation=inputs.operation,
+                made_private=inputs.private,
+                base_url=inputs.api_url,
+                user_agent=USER_AGENT,
             )
+            write_report(ledger, dry_run)
             return
         operated = operator.apply(changes)
     write_report(
         ledger,
-        lambda: report_operated(runner, inputs, operated),
+        lambda: report_operated(
+            runner, operated, operation=inputs.operation, made_private=inputs.private
+        ),
         "incidents already changed are left alone",
     )
 

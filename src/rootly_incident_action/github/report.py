@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ..flows.declare import Declared
     from ..flows.operate import Operated
     from ..flows.store import Search
-    from ..inputs import ActionInputs
     from ..plan.lifecycle import Change
     from ..rootly.models import Incident
 
@@ -257,42 +256,46 @@ _DONE = {
 }
 
 
-def _is_private(incident: Incident, inputs: ActionInputs) -> bool:
+def _is_private(incident: Incident, made_private: bool) -> bool:
     # Private as Rootly says, or as this step made it: either way nothing of its title shows.
-    return bool(incident.attributes.private) or inputs.private
+    return bool(incident.attributes.private) or made_private
 
 
-def _shown(incident: Incident, inputs: ActionInputs) -> str:
+def _shown(incident: Incident, private: bool) -> str:
     """`#3 Checkout is down` (linked), or `#3` alone for a private incident. Markdown."""
-    if _is_private(incident, inputs):
+    if private:
         url = safe_url(incident.attributes.short_url)
         return link(incident.label, url) + " (private)"
     title = incident.attributes.title or ""
     return link(f"{incident.label} {title}".strip(), incident.attributes.url)
 
 
-def report_operated(runner: Runner, inputs: ActionInputs, operated: Operated) -> None:
-    """Outputs, a log line per incident and the job summary after an operation."""
+def report_operated(
+    runner: Runner, operated: Operated, *, operation: str, made_private: bool
+) -> None:
+    """Outputs, a log line per incident and the job summary after `operation`
+    (`made_private`: the step asked for the incidents to be private)."""
     first = operated.incidents[0]
     outputs = _outputs(first, None, created=False, changed=operated.any_changed)
     for name, value in outputs.items():
         runner.set_output(name, value)
-    done = _DONE[inputs.operation]
+    done = _DONE[operation]
     rows = []
     for incident in operated.incidents:
-        private = _is_private(incident, inputs)
+        private = _is_private(incident, made_private)
         where = safe_url(incident.attributes.short_url if private else incident.attributes.url)
         status = one_line(incident.attributes.status or "unknown")
         why = operated.left_alone.get(incident.id)
         if why is not None:
             runner.info(f"Incident {one_line(incident.label)} left as it is: {one_line(why)}.")
-            rows.append((_shown(incident, inputs), markdown(status), f"unchanged: {markdown(why)}"))
+            unchanged = f"unchanged: {markdown(why)}"
+            rows.append((_shown(incident, private), markdown(status), unchanged))
         else:
             runner.info(
                 f"Incident {one_line(incident.label)} {done} (status: {status})"
                 + (f": {where}" if where else ".")
             )
-            rows.append((_shown(incident, inputs), markdown(status), done))
+            rows.append((_shown(incident, private), markdown(status), done))
     count = len(operated.incidents)
     heading = (
         f"### ✅ Rootly: {len(operated.changed)} of {count} incident(s) {done}"
@@ -313,14 +316,20 @@ def report_nothing_open(runner: Runner, sentence: str) -> None:
 
 
 def report_operation_dry_run(
-    runner: Runner, inputs: ActionInputs, changes: list[Change], user_agent: str
+    runner: Runner,
+    changes: list[Change],
+    *,
+    operation: str,
+    made_private: bool,
+    base_url: str,
+    user_agent: str,
 ) -> None:
-    """Print every write the operation would send; nothing was sent."""
+    """Print every write `operation` would send to `base_url`; nothing was sent."""
     from ..rootly import requests as api
 
     count = 0
     for change in changes:
-        private = _is_private(change.incident, inputs)
+        private = _is_private(change.incident, made_private)
         if not change.writes:
             runner.info(
                 f"Dry run: incident {one_line(change.incident.label)} would be left as it "
@@ -333,13 +342,13 @@ def report_operation_dry_run(
             _show_request(
                 runner,
                 f"Dry run: {write.what}",
-                f"{request.method} {inputs.api_url}{request.path}",
+                f"{request.method} {base_url}{request.path}",
                 api.headers("***", user_agent),
                 body,
             )
     runner.info(f"Dry run: every input is valid; {count} write(s) were not sent to Rootly.")
     runner.append_summary(
-        f"### 🧪 Rootly {markdown(inputs.operation)} dry run\n\nThe inputs are valid. The "
+        f"### 🧪 Rootly {markdown(operation)} dry run\n\nThe inputs are valid. The "
         f"action would send {count} write(s) to {len(changes)} incident(s); nothing was "
         "sent. The exact requests are in the step's log."
     )
