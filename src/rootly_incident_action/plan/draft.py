@@ -176,9 +176,15 @@ class IncidentDraft:
         return attributes
 
 
-def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
-    """The incident the inputs ask for, with the run's context added."""
-    labels = context_labels(context) if inputs.context_labels else {}
+def build_incident(
+    inputs: ActionInputs, context: RunContext, *, from_run: bool = True
+) -> IncidentDraft:
+    """The incident the inputs ask for, with the run's context added.
+
+    `from_run=False` derives nothing from the run but the summary's context block: no
+    context labels, no dedup label, no deployment environment (what `update` sends).
+    """
+    labels = context_labels(context) if inputs.context_labels and from_run else {}
     labels.update(inputs.labels)  # what the user wrote wins over what we derive
     summary = inputs.summary or ""
     if inputs.context_summary and context.in_workflow:
@@ -186,7 +192,7 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
         summary = f"{summary}\n\n{block}" if summary else block
     title = inputs.title or default_title(context)
     dedup_key = None
-    if inputs.deduplicate:
+    if inputs.deduplicate and from_run:
         # Outside a workflow there is no run to tie a default key to.
         dedup_key = inputs.dedup_key or (
             default_dedup_key(context, title) if context.in_workflow else None
@@ -200,6 +206,7 @@ def build_incident(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
         deployment is not None
         and deployment.environment
         and inputs.environment_from_deployment
+        and from_run
         and not references["environments"]
     ):
         # The user never typed it: a name Rootly does not know is a warning, not an error.

@@ -149,10 +149,7 @@ def update_draft(inputs: ActionInputs, context: RunContext) -> IncidentDraft:
     Nothing is derived from the run but the summary's context block: no default title,
     no context labels, no dedup label, no deployment environment.
     """
-    plain = replace(
-        inputs, context_labels=False, deduplicate=False, environment_from_deployment=False
-    )
-    return build_incident(plain, context)
+    return build_incident(inputs, context, from_run=False)
 
 
 # Input name -> `update_incident` attribute, for the inputs copied as they resolved.
