@@ -154,10 +154,10 @@ def test_the_newest_never_survives_whichever_job_looks_last() -> None:
     newer = MemoryStore()
     older = newer.add({dedup.DEDUP_LABEL: KEY})
     mine = newer.add({dedup.DEDUP_LABEL: KEY})
-    assert dedup.settle(mine, [mine, older]).survivor.id == older.id
-    assert dedup.settle(older, [mine]).ours_survives is True
+    assert dedup.survivor_of(mine, [mine, older]).survivor.id == older.id
+    assert dedup.survivor_of(older, [mine]).ours_survives is True
     # Our own incident counts even when the listing has not caught up with it yet.
-    assert dedup.settle(mine, []).ours_survives is True
+    assert dedup.survivor_of(mine, []).ours_survives is True
 
 
 def test_a_lost_answer_whose_create_landed_is_found_by_its_creator_label() -> None:
@@ -269,7 +269,7 @@ def test_a_create_that_lands_after_the_grace_period_is_cleaned_up_by_the_check()
     assert declared.incident.id == "id-2"
 
     store.late = {}
-    assert dedup.settle(declared.incident, store.recent().incidents).survivor.id == "id-1"
+    assert dedup.survivor_of(declared.incident, store.recent().incidents).survivor.id == "id-1"
 
 
 def test_without_a_key_a_lost_answer_is_not_retried_and_the_message_says_it_may_exist() -> None:

@@ -12,7 +12,7 @@ from rootly_incident_action.errors import UnresolvedReferences
 from rootly_incident_action.github.context import RunContext
 from rootly_incident_action.inputs import parse_inputs
 from rootly_incident_action.plan.draft import Plan, build_incident
-from rootly_incident_action.plan.names import Lookup, Snapshot, lookups_needed, resolve, settle
+from rootly_incident_action.plan.names import Lookup, Snapshot, lookups_needed, match_name, resolve
 
 CHECKOUT = CatalogEntry("id-1", "Checkout", "checkout")
 CHECKOUT_LOWER = CatalogEntry("id-2", "checkout", "checkout-2")
@@ -28,34 +28,34 @@ def plan(**inputs: str) -> Plan:
 
 def test_a_value_that_can_be_a_slug_is_asked_by_slug_first_and_a_display_name_by_name() -> None:
     snapshot = Snapshot()
-    assert settle("environments", "production", snapshot) == Lookup(
+    assert match_name("environments", "production", snapshot) == Lookup(
         "environments", "slug", "production"
     )
-    assert settle("severities", "SEV1", snapshot) == Lookup("severities", "name", "SEV1")
-    assert settle("services", "Payments Gateway", snapshot) == Lookup(
+    assert match_name("severities", "SEV1", snapshot) == Lookup("severities", "name", "SEV1")
+    assert match_name("services", "Payments Gateway", snapshot) == Lookup(
         "services", "name", "Payments Gateway"
     )
 
 
 def test_an_id_needs_no_lookup() -> None:
-    assert settle("services", UUID, Snapshot()) == Matched(CatalogEntry(UUID, UUID))
+    assert match_name("services", UUID, Snapshot()) == Matched(CatalogEntry(UUID, UUID))
 
 
 def test_an_exact_slug_settles_before_any_name_is_asked() -> None:
     snapshot = Snapshot()
     # A server whose filter ignores case or matches substrings answers with more.
     snapshot.add(Lookup("services", "slug", "checkout"), [CHECKOUT, CHECKOUT_LOWER])
-    assert settle("services", "checkout", snapshot) == Matched(CHECKOUT)
+    assert match_name("services", "checkout", snapshot) == Matched(CHECKOUT)
 
 
 def test_a_slug_miss_asks_the_name_and_a_name_miss_lists_the_kind() -> None:
     snapshot = Snapshot()
     snapshot.add(Lookup("environments", "slug", "prod"), [])
-    assert settle("environments", "prod", snapshot) == Lookup("environments", "name", "prod")
+    assert match_name("environments", "prod", snapshot) == Lookup("environments", "name", "prod")
     snapshot.add(Lookup("environments", "name", "prod"), [PRODUCTION])  # substring hit only
-    assert settle("environments", "prod", snapshot) == Lookup("environments", "list")
+    assert match_name("environments", "prod", snapshot) == Lookup("environments", "list")
     snapshot.add(Lookup("environments", "list"), [PRODUCTION])
-    outcome = settle("environments", "prod", snapshot)
+    outcome = match_name("environments", "prod", snapshot)
     assert isinstance(outcome, Missing)
     assert outcome.closest == (PRODUCTION,)
 
@@ -64,7 +64,7 @@ def test_two_exact_names_are_ambiguous_without_listing() -> None:
     twin = CatalogEntry("id-9", "Checkout", "checkout-eu")
     snapshot = Snapshot()
     snapshot.add(Lookup("services", "name", "Checkout"), [CHECKOUT, twin])
-    assert settle("services", "Checkout", snapshot) == Ambiguous((CHECKOUT, twin), "name")
+    assert match_name("services", "Checkout", snapshot) == Ambiguous((CHECKOUT, twin), "name")
 
 
 def test_six_kinds_need_one_round_of_one_query_each() -> None:

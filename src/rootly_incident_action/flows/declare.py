@@ -187,7 +187,7 @@ class Declarer:
                 title="Duplicate check not made",
             )
             return mine, True
-        settled = dedup.settle(
+        settled = dedup.survivor_of(
             mine, dedup.labelled(search.incidents, draft.dedup_label, draft.dedup_key)
         )
         if settled.ours_survives:

@@ -35,7 +35,7 @@ __all__ = [
     "made_by",
     "oldest_first",
     "run_attempt",
-    "settle",
+    "survivor_of",
 ]
 
 DEDUP_LABEL = "rootly_action_dedup_key"
@@ -134,7 +134,7 @@ class Settled:
     ours_survives: bool
 
 
-def settle(ours: Incident, open_with_key: Iterable[Incident]) -> Settled:
+def survivor_of(ours: Incident, open_with_key: Iterable[Incident]) -> Settled:
     """After our create, every job looking at the same incidents keeps the same one.
 
     The oldest open incident carrying the key survives (lowest sequential ID: Rootly

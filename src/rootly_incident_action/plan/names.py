@@ -5,7 +5,7 @@ round must send, given what is already known; `fetch.py` sends them all at once 
 the answers to the snapshot; when nothing more is needed, `resolve(plan, snapshot)`
 turns every reference into an ID, or raises one error listing every problem.
 
-Each name is settled by `settle`, the one place that knows the order of the rules:
+Each name is settled by `match_name`, the one place that knows the order of the rules:
 
 - an entry shaped like a Rootly ID (a UUID) needs no lookup (Rootly checks it);
 - a value that can be a slug (lower case, digits, `-`, `_`) is asked by `filter[slug]`
@@ -45,8 +45,8 @@ __all__ = [
     "looks_like_id",
     "looks_like_slug",
     "lookups_needed",
+    "match_name",
     "resolve",
-    "settle",
 ]
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -100,7 +100,7 @@ class Problem:
         return f"{self.input_name}: {self.value!r} {self.reason}"
 
 
-def settle(kind: str, text: str, snapshot: Snapshot) -> MatchOutcome | Lookup:
+def match_name(kind: str, text: str, snapshot: Snapshot) -> MatchOutcome | Lookup:
     """What `text` names among `kind`, or the lookup that must come first."""
     listed = snapshot.listed(kind)
     if listed is not None:
@@ -149,9 +149,9 @@ def lookups_needed(plan: Plan, snapshot: Snapshot) -> set[Lookup]:
     needed: set[Lookup] = set()
     for draft in plan.drafts():
         for _, kind, text in _references(draft):
-            _collect(settle(kind, text, snapshot), needed)
+            _collect(match_name(kind, text, snapshot), needed)
         for key, value in draft.form_fields.items():
-            outcome = settle("form_fields", key, snapshot)
+            outcome = match_name("form_fields", key, snapshot)
             if isinstance(outcome, Lookup):
                 needed.add(outcome)
                 continue
@@ -160,7 +160,7 @@ def lookups_needed(plan: Plan, snapshot: Snapshot) -> set[Lookup]:
             shape = FieldShape.of(outcome.entry)
             for text in values_of(value):
                 if shape.catalog_kind:
-                    _collect(settle(shape.catalog_kind, text, snapshot), needed)
+                    _collect(match_name(shape.catalog_kind, text, snapshot), needed)
                 elif shape.value_kind == "user" and is_email(text):
                     lookup = Lookup("users", "email", text.casefold())
                     if lookup not in snapshot.answers:
@@ -183,7 +183,7 @@ def resolve(plan: Plan, snapshot: Snapshot) -> Plan:
 
 
 def _outcome(kind: str, text: str, snapshot: Snapshot) -> MatchOutcome:
-    outcome = settle(kind, text, snapshot)
+    outcome = match_name(kind, text, snapshot)
     if isinstance(outcome, Lookup):
         raise AssertionError(f"{kind} {text!r} was resolved before {outcome} was looked up")
     return outcome
@@ -203,12 +203,12 @@ def _resolve_draft(
                 ids.append(outcome.entry.id)
         elif name in draft.soft_inputs:
             warnings.append(
-                f"The deployment's environment {text!r} {explain(outcome, kind)}; the incident "
-                "is declared without an environment. Name it with 'environments', or set "
+                f"The deployment's environment {text!r} {why_unresolved(outcome, kind)}; the "
+                "incident is declared without an environment. Name it with 'environments', or set "
                 "'environment-from-deployment: false'."
             )
         else:
-            problems.append(Problem(input_name, text, explain(outcome, kind)))
+            problems.append(Problem(input_name, text, why_unresolved(outcome, kind)))
     selections, names = _form_field_selections(draft, snapshot, problems)
     ids_by_input = {k: tuple(v) for k, v in resolved.items()}
     return draft.with_ids(ids_by_input, selections, names, tuple(warnings))
@@ -224,7 +224,7 @@ def _form_field_selections(
         outcome = _outcome(kind, text, snapshot)
         if isinstance(outcome, Matched):
             return outcome.entry.id
-        raise FieldValueError(text, explain(outcome, kind))
+        raise FieldValueError(text, why_unresolved(outcome, kind))
 
     def user(text: str) -> str:
         if text.isdigit():
@@ -240,7 +240,7 @@ def _form_field_selections(
     for key, value in draft.form_fields.items():
         outcome = _outcome("form_fields", key, snapshot)
         if not isinstance(outcome, Matched):
-            problems.append(Problem("form-fields", key, explain(outcome, "form_fields")))
+            problems.append(Problem("form-fields", key, why_unresolved(outcome, "form_fields")))
             continue
         field_entry = outcome.entry
         built_in = str(field_entry.details.get("kind") or "custom")
@@ -259,7 +259,7 @@ def _form_field_selections(
     return tuple(selections), names
 
 
-def explain(outcome: MatchOutcome, kind: str) -> str:
+def why_unresolved(outcome: MatchOutcome, kind: str) -> str:
     """Why a reference did not resolve, with the candidates or the closest names."""
     words = KINDS[kind]
     if isinstance(outcome, Ambiguous):
