@@ -85,8 +85,9 @@ def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     from .catalog.fetch import fetch
     from .catalog.listing import format_kind
     from .errors import ActionError
-    from .flows.session import Seams, connect
-    from .flows.wording import Phase, explain
+    from .flows.ledger import Ledger
+    from .flows.session import Seams, connect, words_for
+    from .flows.wording import Phase
     from .inputs import parse_inputs
     from .plan.names import Lookup
     from .rootly.errors import RootlyError
@@ -95,16 +96,8 @@ def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     runner.mask(inputs.get("api-token", ""))
     try:
         settings = parse_inputs(inputs)
-
-        def words(failure: RootlyError, phase: Phase) -> ActionError:
-            return explain(
-                failure,
-                Phase.LIST,
-                base_url=settings.api_url,
-                timeout=settings.timeout_seconds,
-                deadline=settings.deadline_seconds,
-            )
-
+        # The action's own words; listing only reads, which the ledger's line says.
+        words = words_for(settings, Ledger(idle="Listing changes nothing in Rootly."), "")
         # The same client as the action's, bound by 'deadline-seconds' as the action is.
         with connect(settings, Seams(), words) as client:
             try:

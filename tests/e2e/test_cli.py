@@ -100,6 +100,7 @@ def test_list_catalog_says_clearly_when_the_token_is_refused(rootly: RootlyStand
     )
     assert done.returncode == 1
     assert done.stderr.startswith("error: Rootly refused the API token: ")
+    assert done.stderr.rstrip().endswith("Listing changes nothing in Rootly.")
     assert "wrong-token" not in done.stdout + done.stderr
 
 

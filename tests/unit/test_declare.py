@@ -12,11 +12,17 @@ from dataclasses import replace
 import pytest
 from fakes import FakeClock, MemoryStore, RecordingRunner
 
-from rootly_incident_action.errors import FormFieldNotAdded, FormFieldsRefused, ParentNotFound
-from rootly_incident_action.flows.declare import Declarer, StepFailed, differences
+from rootly_incident_action.errors import (
+    ActionError,
+    FormFieldNotAdded,
+    FormFieldsRefused,
+    ParentNotFound,
+    RootlyFailure,
+)
+from rootly_incident_action.flows.declare import Declarer, differences
 from rootly_incident_action.flows.ledger import Ledger
 from rootly_incident_action.flows.store import Search
-from rootly_incident_action.flows.wording import Phase, explain
+from rootly_incident_action.flows.wording import Phase, Words, explain
 from rootly_incident_action.plan import dedup
 from rootly_incident_action.plan.draft import IncidentDraft, Plan
 from rootly_incident_action.rootly import errors
@@ -43,6 +49,22 @@ def draft(title: str = "Deploy failed", key: str | None = KEY, **changes: object
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def words_with(ledger: Ledger) -> Words:
+    """The session's words, as the create flow binds them."""
+
+    def words(failure: errors.RootlyError, phase: Phase) -> ActionError:
+        return explain(
+            failure,
+            phase,
+            base_url="https://api.rootly.com",
+            timeout=2,
+            deadline=120,
+            ledger=ledger,
+        )
+
+    return words
+
+
 def declarer(
     store: MemoryStore,
     clock: FakeClock | None = None,
@@ -55,10 +77,12 @@ def declarer(
     remaining: Callable[[], float | None] = lambda: None,
 ) -> Declarer:
     clock = clock or FakeClock()
+    ledger = ledger or Ledger()
     return Declarer(
         store,
         runner or RecordingRunner(),
-        ledger or Ledger(),
+        ledger,
+        words_with(ledger),
         timeout_seconds=timeout,
         remaining=remaining,
         sleep=clock.sleep,
@@ -244,12 +268,12 @@ def test_when_the_deadline_comes_first_the_create_is_not_sent_again() -> None:
         store, clock, runner=runner, ledger=ledger, remaining=lambda: deadline - clock.now
     )
 
-    with pytest.raises(StepFailed) as failed:
+    with pytest.raises(RootlyFailure) as failed:
         declaring.declare(Plan(draft()))
 
     assert store.calls.count("create") == 1
     assert len(store.incidents) == 1
-    assert failed.value.failure is lost
+    assert failed.value.cause is lost
     assert ledger.unanswered  # the message says it may exist, and how to find it
     assert any(
         "no incident from the create after 3.0 s, and the step's deadline" in line
@@ -277,18 +301,11 @@ def test_without_a_key_a_lost_answer_is_not_retried_and_the_message_says_it_may_
     store.create_failures = [(errors.TimedOut("POST", "/v1/incidents", maybe_applied=True), True)]
     job = declarer(store)
 
-    with pytest.raises(StepFailed) as failed:
+    with pytest.raises(RootlyFailure) as failed:
         job.declare(Plan(draft(key=None)))
 
     assert store.calls == ["create"]
-    message = explain(
-        failed.value.failure,
-        failed.value.phase,
-        base_url="https://api.rootly.com",
-        timeout=2,
-        deadline=120,
-        ledger=job.ledger,
-    ).message
+    message = failed.value.message
     assert "may have made that incident" in message
     assert f"label {dedup.CREATOR_LABEL}=job-1" in message
 
@@ -309,18 +326,11 @@ def test_a_lost_answer_then_a_failed_search_still_says_what_may_exist() -> None:
         return original(fresh=fresh)
 
     store.recent = failing_search  # type: ignore[method-assign]
-    with pytest.raises(StepFailed) as failed:
+    with pytest.raises(RootlyFailure) as failed:
         job.declare(Plan(draft()))
 
-    assert failed.value.phase is Phase.SEARCH
-    message = explain(
-        failed.value.failure,
-        failed.value.phase,
-        base_url="u",
-        timeout=2,
-        deadline=120,
-        ledger=job.ledger,
-    ).message
+    message = failed.value.message
+    assert f"while {Phase.SEARCH.value} (GET /v1/incidents)" in message
     assert "(503" in message
     assert f"label {dedup.DEDUP_LABEL}={KEY}" in message
     assert "may have made that incident" in message
@@ -416,16 +426,16 @@ def test_a_refusal_about_something_else_gives_rootlys_own_words() -> None:
         "POST", "/v1/incidents", status=422, titles=("Detected at can not be before Started time",)
     )
     store.create_failures = [(other, False)] * 3
-    with pytest.raises(StepFailed) as failed:
+    with pytest.raises(RootlyFailure) as failed:
         declarer(store).declare(Plan(with_fields()))
-    assert failed.value.failure is other
+    assert failed.value.cause is other
 
 
 def test_without_form_fields_a_refused_create_is_not_tried_again() -> None:
     store = MemoryStore()
     other = errors.Rejected("POST", "/v1/incidents", status=422, titles=("Title is too long",))
     store.create_failures = [(other, False)]
-    with pytest.raises(StepFailed):
+    with pytest.raises(RootlyFailure):
         declarer(store).declare(Plan(draft()))
     assert store.calls.count("create") == 1
 
@@ -507,17 +517,19 @@ def test_a_lost_answer_near_the_deadline_is_not_waited_for() -> None:
         (errors.TimedOut("POST", "/v1/incidents", maybe_applied=True), False)
     ] * 2
     clock = FakeClock()
+    ledger = Ledger()
     job = Declarer(
         store,
         RecordingRunner(),
-        Ledger(),
+        ledger,
+        words_with(ledger),
         timeout_seconds=2,
         remaining=lambda: 0.5,
         sleep=clock.sleep,
         clock=clock,
         token="job",
     )
-    with pytest.raises(StepFailed):
+    with pytest.raises(RootlyFailure):
         job.declare(Plan(draft()))
     assert clock.slept == []
 

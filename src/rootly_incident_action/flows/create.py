@@ -49,7 +49,7 @@ def create(
             "Not deduplicating: outside a workflow run there is no run to tie the "
             "incident to. Give 'dedup-key' to deduplicate anyway."
         )
-    from .declare import Declarer, StepFailed
+    from .declare import Declarer
 
     with open_session(inputs, seams, ledger, describe_references(plan.incident)) as session:
         store = session.store
@@ -74,6 +74,7 @@ def create(
             store,
             runner,
             ledger,
+            session.words,
             timeout_seconds=inputs.timeout_seconds,
             remaining=session.client.remaining,
             sleep=seams.sleep,
@@ -83,10 +84,7 @@ def create(
             duplicate_reason=duplicate_reason(context),
             round_trip=first_round,
         )
-        try:
-            declared = declarer.declare(plan)
-        except StepFailed as failed:
-            raise session.words(failed.failure, failed.phase) from None
+        declared = declarer.declare(plan)
     write_report(ledger, lambda: report_created(runner, declared, asked, context))
 
 

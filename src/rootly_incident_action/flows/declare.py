@@ -39,23 +39,13 @@ from .store import Created, IncidentStore, Search
 
 if TYPE_CHECKING:
     from ..rootly.models import Incident
-from .wording import Phase, title_of
+from .wording import Phase, Words, title_of
 
 __all__ = [
     "Declared",
     "Declarer",
-    "StepFailed",
     "differences",
 ]
-
-
-class StepFailed(Exception):
-    """A Rootly failure during a phase, with what this run did before it."""
-
-    def __init__(self, failure: errors.RootlyError, phase: Phase) -> None:
-        super().__init__(str(failure))
-        self.failure = failure
-        self.phase = phase
 
 
 @dataclass(frozen=True)
@@ -87,6 +77,7 @@ class Declarer:
         store: IncidentStore,
         log: Log,
         ledger: Ledger,
+        words: Words,
         *,
         timeout_seconds: float,
         remaining: Callable[[], float | None] = lambda: None,
@@ -102,6 +93,7 @@ class Declarer:
         self._store = store
         self._log = log
         self.ledger = ledger
+        self._words = words
         self._grace = dedup.grace_period(timeout_seconds)
         self._remaining = remaining
         self._sleep = sleep
@@ -120,11 +112,12 @@ class Declarer:
         self._phase = Phase.SEARCH
 
     def declare(self, plan: Plan) -> Declared:
-        """Find or create the incident (and its parent); StepFailed says in which phase."""
+        """Find or create the incident (and its parent). A Rootly failure is raised in
+        the session's words, which say in which phase it came and what exists."""
         try:
             return self._declare(plan)
         except errors.RootlyError as failure:
-            raise StepFailed(failure, self._phase) from None
+            raise self._words(failure, self._phase) from None
 
     # -- the sequence ------------------------------------------------------------------
 
