@@ -119,7 +119,7 @@ class ActionsRunner:
         self._environ = environ
         self._stdout = stdout
         self._redact = _Redactor()
-        self._summary_lost = False
+        self._summary = _Summary(environ.get("GITHUB_STEP_SUMMARY"), self)
 
     def read_input(self, name: str) -> str:
         # The runner upper-cases the name and keeps hyphens: `api-token` -> INPUT_API-TOKEN.
@@ -153,13 +153,7 @@ class ActionsRunner:
         _append(path, prepare_key_value_message(name, self._redact(value)) + "\n")
 
     def append_summary(self, markdown: str) -> None:
-        try:
-            _append_summary(self._environ.get("GITHUB_STEP_SUMMARY"), self._redact(markdown))
-        except OSError as problem:
-            # The summary repeats what the log says: losing it must not fail the step.
-            if not self._summary_lost:
-                self._summary_lost = True
-                self.warning(_SUMMARY_LOST.format(problem), title="Job summary not written")
+        self._summary.append(self._redact(markdown))
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
@@ -195,9 +189,8 @@ class ConsoleRunner:
         self._inputs = inputs
         self._stdout = stdout
         self._stderr = stderr
-        self._summary_path = summary_path
         self._redact = _Redactor()
-        self._summary_lost = False
+        self._summary = _Summary(summary_path, self)
 
     def read_input(self, name: str) -> str:
         return self._inputs.get(name, "").strip()
@@ -223,12 +216,7 @@ class ConsoleRunner:
         self._stdout.write(f"{name}={self._redact(value)}\n")
 
     def append_summary(self, markdown: str) -> None:
-        try:
-            _append_summary(self._summary_path, self._redact(markdown))
-        except OSError as problem:
-            if not self._summary_lost:
-                self._summary_lost = True
-                self.warning(_SUMMARY_LOST.format(problem), title="Job summary not written")
+        self._summary.append(self._redact(markdown))
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
@@ -236,7 +224,28 @@ class ConsoleRunner:
         yield
 
 
-_SUMMARY_LOST = "The job summary could not be written ({}); the log above says everything it would."
+class _Summary:
+    """The job summary file: Markdown blocks separated by blank lines; no path, no
+    summary. It repeats what the log says, so losing it must not fail the step: the
+    first write that fails is one warning, and nothing after it is tried again."""
+
+    def __init__(self, path: str | None, warn: Log) -> None:
+        self._path = path
+        self._warn = warn
+        self._lost = False
+
+    def append(self, markdown: str) -> None:
+        if not self._path or self._lost:
+            return
+        try:
+            _append(self._path, markdown.rstrip("\n") + "\n\n")
+        except OSError as problem:
+            self._lost = True
+            self._warn.warning(
+                f"The job summary could not be written ({problem}); the log above says "
+                "everything it would.",
+                title="Job summary not written",
+            )
 
 
 def _escaped_line(value: str) -> str:
@@ -257,12 +266,6 @@ def _inert(text: str) -> str:
         line.replace("::", ":\u200b:", 1) if line.lstrip().startswith("::") else line
         for line in lines
     )
-
-
-def _append_summary(path: str | None, markdown: str) -> None:
-    """One Markdown block, separated from the next by a blank line; no file, no summary."""
-    if path:
-        _append(path, markdown.rstrip("\n") + "\n\n")
 
 
 def _append(path: str, text: str) -> None:
