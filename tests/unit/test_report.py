@@ -17,6 +17,7 @@ from rootly_incident_action.github.report import (
     success_summary,
 )
 from rootly_incident_action.plan.draft import IncidentDraft
+from rootly_incident_action.rootly.requests import ApiRequest
 
 RUN = RunContext(
     repository="acme/shop",
@@ -180,25 +181,23 @@ def test_a_dry_run_prints_each_request_and_hides_a_private_title() -> None:
             },
         }
     }
-    request = {
-        "method": "POST",
-        "url": "https://api.rootly.com/v1/incidents",
-        "headers": {"Authorization": "Bearer ***"},
-        "body": body,
-    }
+    request = ApiRequest("POST", "/v1/incidents", body=body, headers={"Idempotency-Key": "k1"})
+    where = {"base_url": "https://api.rootly.com", "user_agent": "agent/1"}
     runner = RecordingRunner()
-    report_dry_run(runner, [request, request], draft(private=True, title="Payroll"))
+    report_dry_run(runner, [request, request], draft(private=True, title="Payroll"), **where)
     text = "\n".join(runner.said("info"))
     assert "Payroll" not in text
     assert text.count('"title": "*** (private)"') == 2
     assert '"summary": "*** (private)"' in text and '"slack_channel_name": "*** (private)"' in text
     assert '"kind": "test"' in text
+    assert text.count("POST https://api.rootly.com/v1/incidents") == 2
+    assert "Authorization: Bearer ***" in text and "Idempotency-Key: k1" in text
     assert runner.said("group") == [
         "Dry run: the request that would be sent to Rootly",
         "Dry run: and the run's parent incident, if no job has declared it yet",
     ]
     assert "a private incident" in runner.summary[0]
     public = RecordingRunner()
-    report_dry_run(public, [request], draft(title="Deploy failed"))
+    report_dry_run(public, [request], draft(title="Deploy failed"), **where)
     assert "“Deploy failed”" in public.summary[0]
     assert '"title": "Payroll"' in "\n".join(public.said("info"))

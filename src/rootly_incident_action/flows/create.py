@@ -89,19 +89,11 @@ def create(
 
 
 def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan, context: RunContext) -> None:
-    previews = []
-    for draft in plan.drafts():
-        request = api.create_incident(draft.attributes(), _dry_run_key(context, draft))
-        headers = {**api.headers("***", USER_AGENT), **request.headers}
-        previews.append(
-            {
-                "method": request.method,
-                "url": f"{inputs.api_url}{request.path}",
-                "headers": headers,
-                "body": request.body,
-            }
-        )
-    report_dry_run(runner, previews, plan.incident)
+    creates = [
+        api.create_incident(draft.attributes(), _dry_run_key(context, draft))
+        for draft in plan.drafts()
+    ]
+    report_dry_run(runner, creates, plan.incident, base_url=inputs.api_url, user_agent=USER_AGENT)
 
 
 def _dry_run_key(context: RunContext, draft: IncidentDraft) -> str:

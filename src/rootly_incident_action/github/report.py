@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..flows.store import Search
     from ..plan.lifecycle import Change
     from ..rootly.models import Incident
+    from ..rootly.requests import ApiRequest
 
 __all__ = [
     "OUTPUT_NAMES",
@@ -176,15 +177,19 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(markdown(line) for line in text.splitlines() if line.strip())
 
 
-def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: IncidentDraft) -> None:
-    """Print each request that would be sent (a private title and summary hidden)."""
+def report_dry_run(
+    runner: Runner,
+    requests: list[ApiRequest],
+    draft: IncidentDraft,
+    *,
+    base_url: str,
+    user_agent: str,
+) -> None:
+    """Print each create that would be sent (a private title and summary hidden)."""
     titles = ["Dry run: the request that would be sent to Rootly"]
     titles.append("Dry run: and the run's parent incident, if no job has declared it yet")
     for title, request in zip(titles, requests, strict=False):
-        body = _private_safe(request["body"]) if draft.private else request["body"]
-        _show_request(
-            runner, title, f"{request['method']} {request['url']}", request["headers"], body
-        )
+        _show_request(runner, title, request, base_url, user_agent, private=draft.private)
     runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
     subject = "a private incident" if draft.private else f"“{markdown(draft.title)}”"
     runner.append_summary(
@@ -194,12 +199,22 @@ def report_dry_run(runner: Runner, requests: list[dict[str, Any]], draft: Incide
 
 
 def _show_request(
-    runner: Runner, title: str, line: str, headers: dict[str, str], body: Any
+    runner: Runner,
+    title: str,
+    request: ApiRequest,
+    base_url: str,
+    user_agent: str,
+    *,
+    private: bool,
 ) -> None:
-    """One request a dry run would send, as a folded group: request line, headers, body."""
+    """One request a dry run would send, as a folded group: request line, headers (the
+    token hidden), body (a private incident's title and texts hidden)."""
+    from ..rootly import requests as api
+
+    body = _private_safe(request.body or {}) if private else request.body
     with runner.group(title):
-        runner.info(line)
-        for name, value in headers.items():
+        runner.info(f"{request.method} {base_url}{request.path}")
+        for name, value in {**api.headers("***", user_agent), **request.headers}.items():
             runner.info(f"{name}: {value}")
         runner.info("")
         runner.info(json.dumps(body, indent=2, ensure_ascii=False))
@@ -325,8 +340,6 @@ def report_operation_dry_run(
     user_agent: str,
 ) -> None:
     """Print every write `operation` would send to `base_url`; nothing was sent."""
-    from ..rootly import requests as api
-
     count = 0
     for change in changes:
         private = _is_private(change.incident, made_private)
@@ -337,14 +350,13 @@ def report_operation_dry_run(
             )
         for write in change.all_writes:
             count += 1
-            request = write.request
-            body = _private_safe(request.body or {}) if private else request.body
             _show_request(
                 runner,
                 f"Dry run: {write.what}",
-                f"{request.method} {base_url}{request.path}",
-                api.headers("***", user_agent),
-                body,
+                write.request,
+                base_url,
+                user_agent,
+                private=private,
             )
     runner.info(f"Dry run: every input is valid; {count} write(s) were not sent to Rootly.")
     runner.append_summary(
