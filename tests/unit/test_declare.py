@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from builders import incident_draft
 from fakes import FakeClock, MemoryStore, RecordingRunner
 
 from rootly_incident_action.errors import (
@@ -31,22 +32,8 @@ KEY = "deploy-production"
 
 
 def draft(title: str = "Deploy failed", key: str | None = KEY, **changes: object) -> IncidentDraft:
-    base = IncidentDraft(
-        title=title,
-        summary="",
-        severity=None,
-        references={},
-        private=False,
-        test=False,
-        parent_incident=None,
-        notify_emails=(),
-        alert_ids=(),
-        labels={dedup.DEDUP_LABEL: key} if key else {},
-        slack_channel_name=None,
-        timestamps={},
-        dedup_key=key,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    labels = {dedup.DEDUP_LABEL: key} if key else {}
+    return incident_draft(title=title, labels=labels, dedup_key=key, **changes)
 
 
 def words_with(ledger: Ledger) -> Words:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from builders import incident_draft
 from fakes import RecordingRunner, incident
 
 from rootly_incident_action.errors import ActionError
@@ -29,21 +30,7 @@ RUN = RunContext(
 
 
 def draft(**changes: object) -> IncidentDraft:
-    base: dict[str, object] = dict(
-        title="Deploy failed",
-        summary="",
-        severity="SEV1",
-        references={},
-        private=False,
-        test=False,
-        parent_incident=None,
-        notify_emails=(),
-        alert_ids=(),
-        labels={},
-        slack_channel_name=None,
-        timestamps={},
-    )
-    return IncidentDraft(**{**base, **changes})  # type: ignore[arg-type]
+    return incident_draft(**{"severity": "SEV1", **changes})
 
 
 def made(**attributes: Any) -> Declared:
