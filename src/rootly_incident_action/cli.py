@@ -84,12 +84,12 @@ def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:
     """Print the entries of each kind the token can see; the exit code."""
     from .catalog.fetch import fetch
     from .catalog.listing import format_kind
+    from .catalog.lookup import Lookup
     from .errors import ActionError
     from .flows.ledger import Ledger
     from .flows.session import Seams, connect, words_for
     from .flows.wording import Phase
     from .inputs import parse_inputs
-    from .plan.names import Lookup
     from .rootly.errors import RootlyError
 
     runner = ConsoleRunner(inputs)

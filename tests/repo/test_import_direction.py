@@ -2,6 +2,7 @@
 
 The rules a newcomer relies on (see the package tree in the README):
 - `rootly/` is a standalone client: it imports nothing else of the action;
+- folders import one way: `rootly` <- `catalog` <- `plan` <- `flows` <- `main`;
 - the pure layers (`plan/`, `catalog/` matching and kinds, `inputs`, `parsing`,
   `operations`, `errors`) never reach the flows, the entry or the network;
 - `github/` is I/O with the runner: only `report` knows what the flows produce;
@@ -85,6 +86,12 @@ def test_pure_layers_never_reach_the_flows_the_entry_or_the_network() -> None:
         if _within(module, *pure) and "httpx" in targets
     ]
     assert talking == []
+
+
+def test_folders_import_one_way_rootly_catalog_plan_flows_main() -> None:
+    assert _offending(("catalog",), ("plan", "flows", "github", "main", "cli")) == []
+    assert _offending(("plan",), ("flows", "main", "cli")) == []
+    assert _offending(("flows",), ("main", "cli")) == []
 
 
 def test_only_the_report_knows_what_the_flows_produce() -> None:

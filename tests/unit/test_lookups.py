@@ -7,12 +7,13 @@ from dataclasses import replace
 import pytest
 
 from rootly_incident_action.catalog.fetch import query_groups
+from rootly_incident_action.catalog.lookup import Lookup
 from rootly_incident_action.catalog.matching import Ambiguous, CatalogEntry, Matched, Missing
 from rootly_incident_action.errors import UnresolvedReferences
 from rootly_incident_action.github.context import RunContext
 from rootly_incident_action.inputs import parse_inputs
 from rootly_incident_action.plan.draft import Plan, build_incident
-from rootly_incident_action.plan.names import Lookup, Snapshot, lookups_needed, match_name, resolve
+from rootly_incident_action.plan.names import Snapshot, lookups_needed, match_name, resolve
 
 CHECKOUT = CatalogEntry("id-1", "Checkout", "checkout")
 CHECKOUT_LOWER = CatalogEntry("id-2", "checkout", "checkout-2")

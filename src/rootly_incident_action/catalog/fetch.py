@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..plan.names import Lookup
 from ..rootly import requests as api
 from .kinds import KINDS
+from .lookup import Lookup
 from .matching import CatalogEntry
 
 if TYPE_CHECKING:

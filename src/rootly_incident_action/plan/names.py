@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from ..catalog.form_fields import (
     BUILT_IN_INPUTS,
@@ -33,13 +33,13 @@ from ..catalog.form_fields import (
     values_of,
 )
 from ..catalog.kinds import KINDS, KINDS_BY_INPUT
+from ..catalog.lookup import Field, Lookup
 from ..catalog.matching import Ambiguous, CatalogEntry, Matched, MatchOutcome, Missing, match
 from ..errors import UnresolvedReferences
 from ..parsing import is_email
 from .draft import IncidentDraft, Plan
 
 __all__ = [
-    "Lookup",
     "Problem",
     "Snapshot",
     "looks_like_id",
@@ -61,18 +61,6 @@ def looks_like_id(text: str) -> bool:
 def looks_like_slug(text: str) -> bool:
     """Whether `text` can be a slug: Rootly's slugs are lower case, without spaces."""
     return bool(_SLUG.match(text))
-
-
-Field = Literal["slug", "name", "list", "email"]
-
-
-@dataclass(frozen=True, order=True)
-class Lookup:
-    """One thing to ask Rootly: a name or slug of a kind, a whole kind, or a user's email."""
-
-    kind: str
-    field: Field
-    text: str = ""
 
 
 @dataclass
