@@ -14,6 +14,7 @@ filters and paging), `behaviour` (switches and faults), `limiter`, `catalog`, `c
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import ssl
@@ -25,6 +26,8 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+import httpx
 
 from . import contract
 from .behaviour import Answer, Behaviour, Fault, error_document
@@ -181,7 +184,8 @@ class RootlyStandIn:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # a stand-in used only as a transport never served
+            self._server.shutdown()
         self._server.server_close()
 
     def __enter__(self) -> RootlyStandIn:
@@ -195,6 +199,21 @@ class RootlyStandIn:
         with self._lock:
             self.faults.append(fault)
         return fault
+
+    def transport(self) -> httpx.MockTransport:
+        """The same stand-in without a socket: every request goes through `handle` as if
+        it had arrived over HTTP (checks, faults, behaviour switches and all), so the
+        in-process tests meet the Rootly the end-to-end tests meet. A dropped connection
+        is the error httpx raises for one."""
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            exchange = _Exchange(request)
+            self.handle(exchange)  # type: ignore[arg-type]
+            if exchange.answered is None:
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            return exchange.answered
+
+        return httpx.MockTransport(answer)
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
@@ -462,6 +481,36 @@ class RootlyStandIn:
         return document
 
 
+def _encoded(document: Any) -> tuple[bytes, str]:
+    """An answer's bytes and content type: JSON:API for data and errors, HTML as a
+    broken proxy sends it for a garbled answer."""
+    if isinstance(document, str):
+        return document.encode(), "text/html"
+    payload = b"" if document is None else json.dumps(document).encode()
+    is_json_api = isinstance(document, dict) and ("data" in document or "errors" in document)
+    return payload, MEDIA_TYPE if is_json_api else "application/json"
+
+
+class _Exchange:
+    """One httpx request in the shape `RootlyStandIn.handle` reads from an HTTP handler."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.command = request.method
+        self.path = request.url.raw_path.decode("ascii")
+        self.headers = {k.title(): v for k, v in request.headers.items()}
+        content = request.read()
+        self.headers["Content-Length"] = str(len(content))
+        self.rfile = io.BytesIO(content)
+        self.extra_headers: dict[str, str] = {}
+        self.close_connection = False
+        self.answered: httpx.Response | None = None
+
+    def answer(self, status: int, document: Any) -> None:
+        payload, content_type = _encoded(document)
+        headers = {"Content-Type": content_type, **self.extra_headers}
+        self.answered = httpx.Response(status, headers=headers, content=payload)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body leave in two writes; with Nagle's algorithm on, a kept-alive
@@ -476,14 +525,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
 
     def answer(self, status: int, document: Any) -> None:
-        if isinstance(document, str):  # a garbled answer, as a broken proxy sends
-            payload, content_type = document.encode(), "text/html"
-        else:
-            payload = b"" if document is None else json.dumps(document).encode()
-            is_json_api = isinstance(document, dict) and (
-                "data" in document or "errors" in document
-            )
-            content_type = MEDIA_TYPE if is_json_api else "application/json"
+        payload, content_type = _encoded(document)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))

@@ -3,14 +3,11 @@ and an incident store in memory whose listing the test controls."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
-
-import httpx
 
 from rootly_incident_action.flows.store import Created, Search
 from rootly_incident_action.plan.draft import FORM_FIELD_ATTRIBUTES
@@ -234,49 +231,3 @@ _STATUS_AFTER = {"mitigate": "mitigated", "resolve": "resolved", "cancel": "canc
 def _cancelled(known: Incident) -> Incident:
     attributes = known.attributes.model_copy(update={"status": "cancelled"})
     return known.model_copy(update={"attributes": attributes})
-
-
-class FakeRootly:
-    """A minimal Rootly for httpx.MockTransport: incidents in memory, an empty catalog
-    unless given, every request recorded. `hostile` attributes are added to every
-    incident it answers with."""
-
-    def __init__(self, catalog: dict[str, list[dict[str, Any]]] | None = None) -> None:
-        self.catalog = catalog or {}
-        self.incidents: list[dict[str, Any]] = []
-        self.requests: list[httpx.Request] = []
-        self.hostile: dict[str, Any] = {}
-
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        path = request.url.path
-        if request.method == "POST" and path == "/v1/incidents":
-            attributes = json.loads(request.content)["data"]["attributes"]
-            number = len(self.incidents) + 1
-            made = {
-                "id": f"inc-{number}",
-                "type": "incidents",
-                "attributes": {
-                    "sequential_id": number,
-                    "status": "started",
-                    "url": f"https://rootly.test/incidents/{number}-slug",
-                    "short_url": f"https://rootly.link/{number}",
-                    **attributes,
-                    **self.hostile,
-                },
-            }
-            self.incidents.append(made)
-            return httpx.Response(201, json={"data": made})
-        if request.method == "GET" and path == "/v1/incidents":
-            return httpx.Response(200, json={"data": self.incidents, "meta": {"total_pages": 1}})
-        if request.method == "GET" and path.endswith("/form_field_selections"):
-            return httpx.Response(200, json={"data": [], "meta": {"total_pages": 1}})
-        if request.method == "GET":
-            kind = path.removeprefix("/v1/")
-            return httpx.Response(
-                200, json={"data": self.catalog.get(kind, []), "meta": {"total_pages": 1}}
-            )
-        return httpx.Response(201, json={"data": {"id": "x", "type": "incident_events"}})

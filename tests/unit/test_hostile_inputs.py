@@ -6,12 +6,13 @@ recording runner and a fake Rootly, plus the cases a security review found.
 
 from __future__ import annotations
 
-from fakes import FakeClock, FakeRootly, RecordingRunner
+from fakes import FakeClock, RecordingRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rootly_incident_action.inputs import INPUT_DEFAULTS
 from rootly_incident_action.main import Seams, run
+from rootly_standin import RootlyStandIn
 
 TOKEN = "tok_4f1e2d"
 ENV = {"GITHUB_REPOSITORY": "acme/shop", "GITHUB_RUN_ID": "1", "GITHUB_WORKFLOW": "Deploy"}
@@ -50,7 +51,11 @@ INPUTS = st.dictionaries(st.sampled_from(sorted(set(INPUT_DEFAULTS) - {"api-toke
 def act(inputs: dict[str, str], token: str = TOKEN) -> tuple[int, RecordingRunner]:
     runner = RecordingRunner({**inputs, "api-token": token})
     clock = FakeClock()
-    code = run(runner, ENV, Seams(FakeRootly().transport(), clock.sleep, clock))
+    rootly = RootlyStandIn(token=TOKEN)  # answering in-process, as it does end to end
+    try:
+        code = run(runner, ENV, Seams(rootly.transport(), clock.sleep, clock))
+    finally:
+        rootly.stop()
     return code, runner
 
 

@@ -8,10 +8,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fakes import FakeClock, FakeRootly, RecordingRunner
+import httpx
+from fakes import FakeClock, RecordingRunner
 
 from rootly_incident_action.github.runner import ActionsRunner
 from rootly_incident_action.main import Seams, run
+from rootly_standin import RootlyStandIn
 
 TOKEN = "rootly_tok_abc123"
 RUN_ENV = {
@@ -25,13 +27,24 @@ RUN_ENV = {
 }
 
 
+def standin() -> RootlyStandIn:
+    """The stand-in the end-to-end tests meet, answering in-process (no server thread)."""
+    return RootlyStandIn(token=TOKEN)
+
+
 def run_action(
-    inputs: dict[str, str], rootly: FakeRootly | None = None
-) -> tuple[int, RecordingRunner, FakeRootly]:
-    rootly = rootly or FakeRootly()
+    inputs: dict[str, str],
+    rootly: RootlyStandIn | None = None,
+    transport: httpx.MockTransport | None = None,
+) -> tuple[int, RecordingRunner, RootlyStandIn]:
+    rootly = rootly or standin()
     runner = RecordingRunner({"api-token": TOKEN, **inputs})
     clock = FakeClock()
-    code = run(runner, RUN_ENV, Seams(rootly.transport(), clock.sleep, clock))
+    try:
+        code = run(runner, RUN_ENV, Seams(transport or rootly.transport(), clock.sleep, clock))
+    finally:
+        rootly.stop()
+    assert rootly.violations == []
     return code, runner, rootly
 
 
@@ -74,10 +87,10 @@ def test_a_dry_run_of_a_private_incident_shows_neither_its_title_nor_its_summary
 def test_a_declared_incident_fills_the_outputs_and_the_summary() -> None:
     code, runner, rootly = run_action({"title": "Deploy failed"})
     assert code == 0, runner.lines
-    assert runner.outputs["incident-id"] == "inc-1"
+    assert runner.outputs["incident-id"] == rootly.incidents[0]["id"]
     assert runner.outputs["created"] == "true"
     assert "Deploy failed" in runner.summary[0]
-    methods = [(r.method, r.url.path) for r in rootly.requests]
+    methods = [(r.method, r.path) for r in rootly.requests]
     assert methods == [
         ("GET", "/v1/incidents"),
         ("POST", "/v1/incidents"),
@@ -86,7 +99,7 @@ def test_a_declared_incident_fills_the_outputs_and_the_summary() -> None:
 
 
 def test_outputs_that_cannot_be_written_say_the_incident_exists() -> None:
-    rootly = FakeRootly()
+    rootly = standin()
     runner = RecordingRunner({"api-token": TOKEN, "title": "Deploy failed"})
 
     def broken(name: str, value: str) -> None:
@@ -99,11 +112,14 @@ def test_outputs_that_cannot_be_written_say_the_incident_exists() -> None:
     message = runner.said("error")[0]
     assert "could not be written" in message
     assert "No space left on device" in message
-    assert "created incident #1 (https://rootly.test/incidents/1-slug)" in message
+    url = rootly.incidents[0]["attributes"]["url"]
+    assert f"created incident #1 ({url})" in message
     assert "Nothing is known" not in message
 
 
-def actions_run(tmp_path: Path, inputs: dict[str, str], rootly: FakeRootly) -> tuple[int, str, str]:
+def actions_run(
+    tmp_path: Path, inputs: dict[str, str], rootly: RootlyStandIn
+) -> tuple[int, str, str]:
     """The action as the runner sees it: workflow commands on stdout, a summary file."""
     summary = tmp_path / "summary.md"
     output = tmp_path / "output"
@@ -115,10 +131,33 @@ def actions_run(tmp_path: Path, inputs: dict[str, str], rootly: FakeRootly) -> t
     }
     stdout = io.StringIO()
     clock = FakeClock()
-    code = run(
-        ActionsRunner(environ, stdout), environ, Seams(rootly.transport(), clock.sleep, clock)
-    )
+    try:
+        code = run(
+            ActionsRunner(environ, stdout), environ, Seams(rootly.transport(), clock.sleep, clock)
+        )
+    finally:
+        rootly.stop()
     return code, stdout.getvalue(), summary.read_text() if summary.exists() else ""
+
+
+def answering_the_create_with(hostile: dict[str, Any]) -> RootlyStandIn:
+    """A Rootly whose answer to the create carries `hostile` attributes (off-spec on
+    purpose: whatever Rootly or a proxy in between sends must not reach the log raw)."""
+    rootly = standin()
+    incident = {
+        "id": "inc-1",
+        "type": "incidents",
+        "attributes": {
+            "title": "Deploy failed",
+            "sequential_id": 1,
+            "status": "started",
+            "url": "https://rootly.test/incidents/1-deploy-failed",
+            "short_url": "https://rootly.link/1",
+            **hostile,
+        },
+    }
+    rootly.add_fault("POST", "/v1/incidents", status=201, body={"data": incident})
+    return rootly
 
 
 COMMANDS = ("::add-mask::", "::error", "::warning", "::debug::", "::group::", "::endgroup::")
@@ -127,16 +166,17 @@ COMMANDS = ("::add-mask::", "::error", "::warning", "::debug::", "::group::", ":
 def test_hostile_values_from_rootly_never_become_workflow_commands_or_break_the_summary(
     tmp_path: Path,
 ) -> None:
-    rootly = FakeRootly()
-    rootly.hostile = {
-        "url": "https://rootly.test/x\n::warning::injected\n::add-mask::abc",
-        "short_url": "https://r.link/y\r\n::error::boom",
-        "title": "Pay|ments\r[down](javascript:alert(1))\n## heading",
-        "status": "started\n| forged | row |",
-        "slack_channel_name": "inc\n::warning::x",
-        "slack_channel_url": "https://slack.test/c\n::warning::y",
-        "severity": {"data": {"id": "s", "attributes": {"name": "SEV1|\n::warning::z"}}},
-    }
+    rootly = answering_the_create_with(
+        {
+            "url": "https://rootly.test/x\n::warning::injected\n::add-mask::abc",
+            "short_url": "https://r.link/y\r\n::error::boom",
+            "title": "Pay|ments\r[down](javascript:alert(1))\n## heading",
+            "status": "started\n| forged | row |",
+            "slack_channel_name": "inc\n::warning::x",
+            "slack_channel_url": "https://slack.test/c\n::warning::y",
+            "severity": {"data": {"id": "s", "attributes": {"name": "SEV1|\n::warning::z"}}},
+        }
+    )
     code, stdout, summary = actions_run(tmp_path, {"title": "Deploy failed"}, rootly)
     assert code == 0, stdout
     for line in stdout.splitlines():
@@ -147,11 +187,11 @@ def test_hostile_values_from_rootly_never_become_workflow_commands_or_break_the_
     table = [line for line in summary.splitlines() if line.startswith("|")]
     assert all(line.count("|") - line.count("\\|") == 3 for line in table), table
     assert "](javascript:" not in summary  # escaped text, never a link
+    assert "Pay\\|ments" in summary  # Rootly's hostile title arrived, escaped
 
 
 def test_hostile_values_in_the_no_output_file_fallback_stay_on_one_line(tmp_path: Path) -> None:
-    rootly = FakeRootly()
-    rootly.hostile = {"url": "https://rootly.test/x\n::warning::injected"}
+    rootly = answering_the_create_with({"url": "https://rootly.test/x\n::warning::injected"})
     environ = {
         **RUN_ENV,
         **{f"INPUT_{k.upper()}": v for k, v in {"api-token": TOKEN, "title": "x"}.items()},
@@ -166,16 +206,16 @@ def test_hostile_values_in_the_no_output_file_fallback_stay_on_one_line(tmp_path
 def test_a_stop_signal_mid_request_reports_the_cancellation_and_what_may_exist() -> None:
     from rootly_incident_action.main import Cancelled
 
-    rootly = FakeRootly()
-    answer = rootly.handle
+    rootly = standin()
+    answer = rootly.transport().handler
 
-    def cancelled_during_the_create(request: Any) -> Any:
+    def cancelled_during_the_create(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
             raise Cancelled(15)  # what the SIGTERM handler raises, mid-request
-        return answer(request)
+        return answer(request)  # type: ignore[return-value]
 
-    rootly.handle = cancelled_during_the_create  # type: ignore[method-assign]
-    code, runner, _ = run_action({"title": "Deploy failed"}, rootly)
+    transport = httpx.MockTransport(cancelled_during_the_create)
+    code, runner, _ = run_action({"title": "Deploy failed"}, rootly, transport)
     assert code == 1
     message = runner.said("error")[0]
     assert message.startswith("Cancelled: The step was cancelled")
