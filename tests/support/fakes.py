@@ -13,7 +13,7 @@ from rootly_incident_action.flows.store import Created, Search
 from rootly_incident_action.plan.draft import FORM_FIELD_ATTRIBUTES
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.models import Incident
-from rootly_incident_action.rootly.requests import ApiRequest
+from rootly_incident_action.rootly.requests import ApiRequest, FormFieldSelection
 
 
 @dataclass
@@ -110,7 +110,7 @@ class MemoryStore:
     calls: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     retired: list[tuple[str, str]] = field(default_factory=list)
-    selections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    selections: dict[str, list[FormFieldSelection]] = field(default_factory=dict)
     keeps_nested_form_fields: bool = True
     # Whether a create with an idempotency key already used answers with its incident.
     honours_keys: bool = False
@@ -182,7 +182,7 @@ class MemoryStore:
         self.calls.append("form fields")
         return {s["form_field_id"] for s in self.selections.get(incident_id, [])}
 
-    def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
+    def add_form_field_selection(self, incident_id: str, selection: FormFieldSelection) -> None:
         self.calls.append(f"add form field {selection['form_field_id']}")
         self.selections.setdefault(incident_id, []).append(selection)
 

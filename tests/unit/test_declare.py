@@ -27,6 +27,7 @@ from rootly_incident_action.flows.wording import Phase, Words, explain
 from rootly_incident_action.plan import dedup
 from rootly_incident_action.plan.draft import IncidentDraft, Plan
 from rootly_incident_action.rootly import errors
+from rootly_incident_action.rootly.requests import FormFieldSelection
 
 KEY = "deploy-production"
 
@@ -341,7 +342,7 @@ def test_an_unknown_given_parent_is_an_input_error() -> None:
 
 
 FIELD = "ff-region"
-SELECTION = {"form_field_id": FIELD, "selected_option_ids": ["opt-eu"]}
+SELECTION: FormFieldSelection = {"form_field_id": FIELD, "selected_option_ids": ["opt-eu"]}
 
 
 def with_fields() -> IncidentDraft:
@@ -430,7 +431,7 @@ def test_without_form_fields_a_refused_create_is_not_tried_again() -> None:
 def test_a_form_field_that_cannot_be_added_is_named_and_the_incident_given() -> None:
     store = MemoryStore(keeps_nested_form_fields=False)
 
-    def refuse(incident_id: str, selection: dict[str, object]) -> None:
+    def refuse(incident_id: str, selection: FormFieldSelection) -> None:
         raise errors.Rejected("POST", "/x", status=422, titles=("Selected option must exist",))
 
     store.add_form_field_selection = refuse  # type: ignore[method-assign]

@@ -12,7 +12,7 @@ from rootly_incident_action.catalog.form_fields import (
     FieldValueError,
     option_ids,
     parse_form_fields,
-    text_selection,
+    text_value,
 )
 from rootly_incident_action.catalog.matching import CatalogEntry
 from rootly_incident_action.github import escape
@@ -182,7 +182,7 @@ def test_form_field_words_are_exact() -> None:
     for shape, said in descriptions.items():
         assert shape.describe() == said
     with pytest.raises(FieldValueError) as raised:
-        text_selection(FieldShape("datetime", "inherit"), "noon")
+        text_value(FieldShape("datetime", "inherit"), "noon")
     assert (raised.value.value, raised.value.reason) == ("noon", "is not an ISO 8601 date-time")
     field = CatalogEntry(
         "f", "F", details={"options": [CatalogEntry("o1", "eu"), CatalogEntry("o2", "eu")]}

@@ -16,6 +16,7 @@ from rootly_incident_action.plan.lifecycle import (
     update_attributes,
     update_draft,
 )
+from rootly_incident_action.rootly.requests import FormFieldSelection
 
 TOKEN = "rootly_" + "a" * 40
 RUN = RunContext(
@@ -143,8 +144,8 @@ def test_a_transition_without_a_message_gets_the_default_in_both_places() -> Non
 
 
 def test_form_field_values_replace_the_incidents_own_or_are_added() -> None:
-    region = {"form_field_id": "f-region", "selected_option_ids": ["o-us"]}
-    impact = {"form_field_id": "f-impact", "value": "Card payments fail"}
+    region: FormFieldSelection = {"form_field_id": "f-region", "selected_option_ids": ["o-us"]}
+    impact: FormFieldSelection = {"form_field_id": "f-impact", "value": "Card payments fail"}
     change = plan_change(
         "update",
         incident(3),

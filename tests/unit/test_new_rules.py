@@ -15,6 +15,7 @@ from rootly_incident_action.inputs import parse_inputs
 from rootly_incident_action.parsing import readable
 from rootly_incident_action.plan.dedup import idempotency_key, run_attempt
 from rootly_incident_action.plan.draft import FORM_FIELD_ATTRIBUTES, duplicate_reason
+from rootly_incident_action.rootly.requests import FormFieldSelection
 
 RUN = RunContext(
     server_url="https://github.example.com",
@@ -126,7 +127,7 @@ def test_a_watched_runs_page_is_taken_only_on_the_github_server(tmp_path: Path) 
 def test_the_create_is_tried_with_the_values_under_each_name_then_without() -> None:
     from rootly_incident_action.plan.draft import IncidentDraft
 
-    selection = {"form_field_id": "f1", "value": "eu"}
+    selection: FormFieldSelection = {"form_field_id": "f1", "value": "eu"}
     draft = IncidentDraft(
         title="T",
         summary="",

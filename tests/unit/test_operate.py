@@ -16,6 +16,7 @@ from rootly_incident_action.flows.wording import Phase, explain
 from rootly_incident_action.plan.lifecycle import plan_change
 from rootly_incident_action.rootly import errors
 from rootly_incident_action.rootly.models import Incident
+from rootly_incident_action.rootly.requests import FormFieldSelection
 
 KEY = {"rootly_action_dedup_key": "deploy-production"}
 
@@ -172,7 +173,7 @@ def test_form_field_values_are_read_for_every_incident_at_once_before_the_writes
     first, second = store.add(KEY), store.add(KEY)
     store.selections[first.id] = [{"form_field_id": "f-region"}]
     op, _ = operator(store)
-    selection = ({"form_field_id": "f-region", "value": "x"},)
+    selection: tuple[FormFieldSelection, ...] = ({"form_field_id": "f-region", "value": "x"},)
 
     changes = op.complete(
         [

@@ -10,10 +10,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .kinds import KINDS_BY_VALUE_KIND
 from .matching import Ambiguous, CatalogEntry, Matched, match
+
+if TYPE_CHECKING:
+    from ..rootly.requests import FormFieldSelection
 
 __all__ = [
     "BUILT_IN_INPUTS",
@@ -23,7 +26,7 @@ __all__ = [
     "option_ids",
     "parse_form_fields",
     "selection_for",
-    "text_selection",
+    "text_value",
     "values_of",
 ]
 
@@ -154,11 +157,11 @@ class FieldValueError(ValueError):
         self.reason = reason
 
 
-def text_selection(shape: FieldShape, value: FormValue) -> dict[str, Any]:
-    """The selection of a text-like field; the value checked against the field's kind."""
+def text_value(shape: FieldShape, value: FormValue) -> str:
+    """The `value` of a text-like field, checked against the field's kind."""
     entries = values_of(value)
     if shape.input_kind == "tags":
-        return {"value": ", ".join(entries)}
+        return ", ".join(entries)
     text = entries[0]
     if shape.input_kind == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise FieldValueError(text, "is not a number")
@@ -172,7 +175,7 @@ def text_selection(shape: FieldShape, value: FormValue) -> dict[str, Any]:
             datetime.fromisoformat(text)
         except ValueError:
             raise FieldValueError(text, "is not an ISO 8601 date-time") from None
-    return {"value": text}
+    return text
 
 
 def option_ids(field: CatalogEntry, value: FormValue) -> list[str]:
@@ -196,13 +199,13 @@ def selection_for(
     value: FormValue,
     resolve_reference: Callable[[str, str], str],
     resolve_user: Callable[[str], str],
-) -> dict[str, Any]:
+) -> FormFieldSelection:
     """One entry of `form_field_selections_attributes` for a custom field."""
     shape = FieldShape.of(field)
     entries = values_of(value)
     if shape.single and len(entries) > 1:
         raise FieldValueError(", ".join(entries), f"is {len(entries)} values; the field takes one")
-    selection: dict[str, Any] = {"form_field_id": field.id}
+    selection: FormFieldSelection = {"form_field_id": field.id}
     if shape.value_kind == "user":
         selection["selected_user_ids"] = [int(resolve_user(entry)) for entry in entries]
     elif shape.catalog_kind:
@@ -214,5 +217,5 @@ def selection_for(
     elif shape.input_kind in OPTION_INPUT_KINDS:
         selection["selected_option_ids"] = option_ids(field, value)
     else:
-        selection.update(text_selection(shape, value))
+        selection["value"] = text_value(shape, value)
     return selection

@@ -8,6 +8,10 @@ this table, so adding a kind is one new row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..rootly.requests import SelectedIds
 
 __all__ = [
     "KINDS",
@@ -29,7 +33,7 @@ class CatalogKind:
     input_name: str | None = None  # the action input that names it, if any
     create_attribute: str | None = None  # the `new_incident` attribute it fills
     value_kind: str | None = None  # a form field's `value_kind` that takes it
-    selection_attribute: str | None = None  # where such a form field's IDs go
+    selection_attribute: SelectedIds | None = None  # where such a form field's IDs go
     name_field: str = "name"  # the attribute people know an entry by
     include: str | None = None  # what a listing must `include=` to be useful
     slugs: bool = True  # whether entries have slugs (`filter[slug]`)

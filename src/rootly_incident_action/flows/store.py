@@ -19,6 +19,7 @@ from ..rootly import requests as api
 if TYPE_CHECKING:
     from ..rootly.client import RootlyClient
     from ..rootly.models import Incident
+    from ..rootly.requests import FormFieldSelection
 
 __all__ = [
     "MAX_SEARCH_PAGES",
@@ -86,7 +87,7 @@ class IncidentStore(Protocol):
         """The IDs of the form fields the incident has values for."""
         ...
 
-    def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
+    def add_form_field_selection(self, incident_id: str, selection: FormFieldSelection) -> None:
         """Add one form field value to an existing incident."""
         ...
 
@@ -223,7 +224,7 @@ class RootlyStore:
         calls = [_caught(partial(self._selection_ids, incident_id)) for incident_id in incident_ids]
         return self._client.gather(calls)
 
-    def add_form_field_selection(self, incident_id: str, selection: dict[str, Any]) -> None:
+    def add_form_field_selection(self, incident_id: str, selection: FormFieldSelection) -> None:
         self._client.send(api.add_form_field_selection(incident_id, selection))
 
     def send_together(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog.form_fields import FormValue
 from ..catalog.kinds import KINDS_BY_INPUT, LIST_INPUTS
@@ -15,6 +15,9 @@ from ..github.context import RunContext
 from ..github.escape import github_url, markdown, safe_url
 from ..inputs import ActionInputs
 from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
+
+if TYPE_CHECKING:
+    from ..rootly.requests import FormFieldSelection
 
 __all__ = [
     "CONTEXT_LABEL_KEYS",
@@ -73,7 +76,7 @@ class IncidentDraft:
     timestamps: dict[str, str]
     form_fields: dict[str, FormValue] = field(default_factory=dict)
     # Filled in by resolution: `form_field_selections_attributes` entries.
-    form_field_selections: tuple[dict[str, Any], ...] = ()
+    form_field_selections: tuple[FormFieldSelection, ...] = ()
     # form field ID -> the name the user wrote, for messages about one field
     form_field_names: dict[str, str] = field(default_factory=dict)
     # Inputs filled from the run, not typed by the user: a miss there is a warning.
@@ -109,7 +112,7 @@ class IncidentDraft:
     def with_ids(
         self,
         resolved: dict[str, tuple[str, ...]],
-        selections: tuple[dict[str, Any], ...],
+        selections: tuple[FormFieldSelection, ...],
         field_names: dict[str, str] | None = None,
         warnings: tuple[str, ...] = (),
     ) -> IncidentDraft:

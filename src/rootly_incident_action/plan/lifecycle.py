@@ -22,6 +22,7 @@ from .draft import IncidentDraft, build_incident
 
 if TYPE_CHECKING:
     from ..rootly.models import Incident
+    from ..rootly.requests import FormFieldSelection
 
 __all__ = [
     "Change",
@@ -60,7 +61,7 @@ class Change:
     then: tuple[Write, ...] = ()
     # Form field values an update sets; each becomes a PUT of the value the incident has
     # for that field, or a POST, once the incident's values are read (`with_values`).
-    selections: tuple[dict[str, Any], ...] = ()
+    selections: tuple[FormFieldSelection, ...] = ()
     # form field ID -> the name the user wrote, for messages about one value
     field_names: dict[str, str] = field(default_factory=dict)
 
@@ -195,7 +196,7 @@ def plan_change(
     message: str,
     event: str,
     attributes: dict[str, Any] | None = None,
-    selections: tuple[dict[str, Any], ...] = (),
+    selections: tuple[FormFieldSelection, ...] = (),
     field_names: dict[str, str] | None = None,
 ) -> Change:
     """The writes `operation` sends to `incident`, or why it sends none."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..catalog.form_fields import (
     BUILT_IN_INPUTS,
@@ -38,6 +38,9 @@ from ..catalog.matching import Ambiguous, CatalogEntry, Matched, MatchOutcome, M
 from ..errors import UnresolvedReferences
 from ..parsing import is_email
 from .draft import IncidentDraft, Plan
+
+if TYPE_CHECKING:
+    from ..rootly.requests import FormFieldSelection
 
 __all__ = [
     "Problem",
@@ -204,8 +207,8 @@ def _resolve_draft(
 
 def _form_field_selections(
     draft: IncidentDraft, snapshot: Snapshot, problems: list[Problem]
-) -> tuple[tuple[dict[str, Any], ...], dict[str, str]]:
-    selections: list[dict[str, Any]] = []
+) -> tuple[tuple[FormFieldSelection, ...], dict[str, str]]:
+    selections: list[FormFieldSelection] = []
     names: dict[str, str] = {}
 
     def reference(kind: str, text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Required, TypedDict
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from . import MEDIA_TYPE
@@ -18,6 +18,8 @@ __all__ = [
     "IDEMPOTENCY_HEADER",
     "PAGE_SIZE",
     "ApiRequest",
+    "FormFieldSelection",
+    "SelectedIds",
     "add_event",
     "add_form_field_selection",
     "cancel_as_duplicate",
@@ -87,6 +89,36 @@ def headers(token: str, user_agent: str) -> dict[str, str]:
         "Content-Type": MEDIA_TYPE,
         "User-Agent": user_agent,
     }
+
+
+# Where a form field takes IDs of a catalog kind (`selected_..._ids`).
+SelectedIds = Literal[
+    "selected_incident_type_ids",
+    "selected_service_ids",
+    "selected_functionality_ids",
+    "selected_environment_ids",
+    "selected_group_ids",
+    "selected_cause_ids",
+    "selected_catalog_entity_ids",
+    "selected_option_ids",
+]
+
+
+class FormFieldSelection(TypedDict, total=False):
+    """One custom form field value, as the create (`form_field_selections_attributes`)
+    and the form field selection calls take it: the field, then one way of giving it."""
+
+    form_field_id: Required[str]
+    value: str
+    selected_user_ids: list[int]
+    selected_incident_type_ids: list[str]
+    selected_service_ids: list[str]
+    selected_functionality_ids: list[str]
+    selected_environment_ids: list[str]
+    selected_group_ids: list[str]
+    selected_cause_ids: list[str]
+    selected_catalog_entity_ids: list[str]
+    selected_option_ids: list[str]
 
 
 def segment(value: str) -> str:
@@ -187,14 +219,14 @@ def form_field_selections(incident_id: str) -> ApiRequest:
     return ApiRequest("GET", path, {"page[number]": 1, "page[size]": PAGE_SIZE})
 
 
-def add_form_field_selection(incident_id: str, selection: dict[str, Any]) -> ApiRequest:
+def add_form_field_selection(incident_id: str, selection: FormFieldSelection) -> ApiRequest:
     """POST one custom form field value to an existing incident."""
     path = f"/v1/incidents/{segment(incident_id)}/form_field_selections"
     attributes = {"incident_id": incident_id, **selection}
     return ApiRequest("POST", path, body=_envelope("incident_form_field_selections", attributes))
 
 
-def update_form_field_selection(selection_id: str, selection: dict[str, Any]) -> ApiRequest:
+def update_form_field_selection(selection_id: str, selection: FormFieldSelection) -> ApiRequest:
     """PUT one value of a form field an incident already has (its selection's own ID);
     the field itself cannot change, so `form_field_id` is not sent."""
     attributes = {k: v for k, v in selection.items() if k != "form_field_id"}
