@@ -14,8 +14,9 @@ import trustme
 # Harnesses, fakes and builders shared by every rung live in tests/support.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 
-from action_harness import ActionHarness
+from action_harness import SERVER_URL, ActionHarness
 
+from github_standin import GitHubStandIn, green_jobs
 from rootly_standin import RootlyStandIn
 from rootly_standin.behaviour import SETTINGS, Behaviour
 from rootly_standin.contract import ALLOWED_EXCEPTIONS
@@ -57,9 +58,18 @@ def every_setting(*switches: str) -> pytest.MarkDecorator:
 
 
 @pytest.fixture
-def action(tmp_path: Path, rootly: RootlyStandIn) -> ActionHarness:
-    """Runs entrypoint.py as GitHub's runner would, pointed at the stand-in."""
-    return ActionHarness(tmp_path, rootly)
+def github() -> Iterator[GitHubStandIn]:
+    """GitHub's API for the run, as a GHES serves it (under /api/v3): by default a run in
+    which nothing failed yet; the test fails if an answer broke GitHub's description."""
+    with GitHubStandIn(prefix="/api/v3", any_run=green_jobs(server=SERVER_URL)) as standin:
+        yield standin
+    assert standin.violations == [], standin.violations
+
+
+@pytest.fixture
+def action(tmp_path: Path, rootly: RootlyStandIn, github: GitHubStandIn) -> ActionHarness:
+    """Runs entrypoint.py as GitHub's runner would, pointed at the stand-ins."""
+    return ActionHarness(tmp_path, rootly, github)
 
 
 @pytest.fixture

@@ -23,8 +23,11 @@ __all__ = [
     "DEFAULT_API_URL",
     "INPUT_DEFAULTS",
     "MAX_REFERENCES",
+    "RUNNER_DEFAULTS",
+    "SECRET_INPUTS",
     "TIMESTAMP_INPUTS",
     "ActionInputs",
+    "DedupScope",
     "ParentMode",
     "Secret",
     "parse_inputs",
@@ -41,6 +44,7 @@ MAX_REFERENCES = 100
 INPUT_DEFAULTS: dict[str, str] = {
     "api-token": "",
     "api-url": DEFAULT_API_URL,
+    "github-token": "",
     "operation": "create",
     "incident-id": "",
     "message": "",
@@ -76,6 +80,7 @@ INPUT_DEFAULTS: dict[str, str] = {
     "resolved-at": "",
     "deduplicate": "true",
     "dedup-key": "",
+    "dedup-scope": "run",
     "dedup-window-hours": "168",
     "context-labels": "true",
     "context-summary": "true",
@@ -85,7 +90,15 @@ INPUT_DEFAULTS: dict[str, str] = {
     "fail-on-error": "true",
 }
 
+# Inputs whose values are never shown, in any message: masked before anything is said.
+SECRET_INPUTS = ("api-token", "github-token")
+
+# Defaults action.yml gives as an expression the runner fills in; the command line has
+# no such value, so there the input is simply not given.
+RUNNER_DEFAULTS: dict[str, str] = {"github-token": "${{ github.token }}"}
+
 ParentMode = Literal["", "run"]
+DedupScope = Literal["run", "workflow"]
 
 
 class Secret:
@@ -114,6 +127,8 @@ class ActionInputs:
 
     api_token: Secret
     api_url: str = DEFAULT_API_URL
+    # Reads the failed run's jobs from GitHub ('' turns that off).
+    github_token: Secret = field(default_factory=lambda: Secret(""))
     operation: Operation = "create"
     # The incident an operation other than create acts on (else: every open one with
     # the dedup key), the text of its message or event, and whether none being open
@@ -141,6 +156,8 @@ class ActionInputs:
     parent_severity: str | None = None
     deduplicate: bool = True
     dedup_key: str | None = None
+    # What the default dedup key spans: this run, or every run of the workflow on its ref.
+    dedup_scope: DedupScope = "run"
     dedup_window_hours: float = 168.0
     alert_ids: tuple[str, ...] = ()
     slack_channel_name: str | None = None
@@ -250,12 +267,16 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         for name in TIMESTAMP_INPUTS
         if (stamp := reader.parse(name, _optional_timestamp, ""))
     }
+    github_token = reader.text("github-token")
+    if github_token and not any(problem.name == "github-token" for problem in undecodable):
+        github_token = reader.parse("github-token", parsing.parse_token, "", shown="***")
     api_url_text = reader.text("api-url")
     inputs = ActionInputs(
         api_token=Secret(token),
         api_url=reader.parse(
             "api-url", parsing.parse_api_url, DEFAULT_API_URL, shown=parsing.shown_url(api_url_text)
         ),
+        github_token=Secret(github_token),
         operation=operation,
         incident_id=incident_text,
         message=reader.optional("message"),
@@ -280,6 +301,7 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         parent_severity=reader.optional("parent-severity"),
         deduplicate=reader.parse("deduplicate", parsing.parse_bool, True),
         dedup_key=reader.optional("dedup-key"),
+        dedup_scope=reader.parse("dedup-scope", _dedup_scope, "run"),
         dedup_window_hours=reader.parse("dedup-window-hours", _window_hours, 168.0),
         alert_ids=reader.parse("alert-ids", _id_list, ()),
         slack_channel_name=reader.optional("slack-channel-name"),
@@ -297,6 +319,17 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
     return inputs
 
 
+def _dedup_scope(text: str) -> DedupScope:
+    if text == "run":
+        return "run"
+    if text == "workflow":
+        return "workflow"
+    raise ValueError(
+        "expected 'run' (one incident per run) or 'workflow' (one open incident for every "
+        "run of the workflow on its ref)"
+    )
+
+
 def _has_undecodable(text: str) -> bool:
     return any("\udc80" <= character <= "\udcff" for character in text)
 
@@ -310,7 +343,7 @@ def _not_utf8(raw: Mapping[str, str]) -> list[tuple[str, str, str]]:
             continue
         index = next(i for i, c in enumerate(value) if "\udc80" <= c <= "\udcff")
         byte = ord(value[index]) - 0xDC00
-        shown = "***" if name == "api-token" else parsing.readable(value)
+        shown = "***" if name in SECRET_INPUTS else parsing.readable(value)
         found.append(
             (
                 name,

@@ -18,7 +18,14 @@ from .flows.session import Seams
 from .github.context import read_run_context
 from .github.report import report_failure
 from .github.runner import Runner
-from .inputs import INPUT_DEFAULTS, TIMESTAMP_INPUTS, ActionInputs, parse_inputs, read_fail_on_error
+from .inputs import (
+    INPUT_DEFAULTS,
+    SECRET_INPUTS,
+    TIMESTAMP_INPUTS,
+    ActionInputs,
+    parse_inputs,
+    read_fail_on_error,
+)
 from .parsing import readable
 
 __all__ = ["Cancelled", "Seams", "run"]
@@ -32,9 +39,10 @@ def run(runner: Runner, environ: Mapping[str, str], seams: Seams | None = None) 
     """Declare one incident as the inputs say; return the process exit code."""
     seams = seams or Seams()
     raw = {name: runner.read_input(name) for name in INPUT_DEFAULTS}
-    # Mask first: nothing below may print before the runner knows the token is secret.
-    if raw["api-token"]:
-        runner.mask(readable(raw["api-token"]))
+    # Mask first: nothing below may print before the runner knows the tokens are secret.
+    for name in SECRET_INPUTS:
+        if raw[name]:
+            runner.mask(readable(raw[name]))
     fail_on_error = read_fail_on_error(raw)
     ledger = Ledger()
     try:

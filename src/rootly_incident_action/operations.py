@@ -85,6 +85,9 @@ _COMMON = frozenset(
     {
         "api-token",
         "api-url",
+        # Filled in by the runner for every step (its default is the job's token), so
+        # every operation accepts it; only `create` uses it, to name the failed jobs.
+        "github-token",
         "operation",
         "timeout-seconds",
         "deadline-seconds",
@@ -93,7 +96,9 @@ _COMMON = frozenset(
     }
 )
 # What finds existing incidents, and what to do when none is open.
-_TARGETING = frozenset({*TARGET_INPUTS, "dedup-window-hours", "fail-if-missing", "message"})
+_TARGETING = frozenset(
+    {*TARGET_INPUTS, "dedup-scope", "dedup-window-hours", "fail-if-missing", "message"}
+)
 # The fields `update` can change: exactly those Rootly's `update_incident` takes that
 # the action has inputs for. `notify-emails`, `test-incident` and the parent inputs are
 # create-only in Rootly's API. `form-fields` are not attributes of the update: each value
@@ -162,7 +167,8 @@ def operation_problems(
     if operation == "create":
         return problems
     targets = [name for name in TARGET_INPUTS if name in given]
-    if not targets:
+    workflow_scope = raw.get("dedup-scope", "").strip() == "workflow"
+    if not targets and not workflow_scope:
         problems.append(
             InvalidInput(
                 "incident-id or dedup-key",
@@ -170,7 +176,9 @@ def operation_problems(
                 f"operation '{operation}' needs its incident: give 'incident-id' (an ID or "
                 "slug, such as the incident-id output of the step that declared it), "
                 "'dedup-key' (every open incident declared with that key) or 'parent-key' "
-                "(every open parent incident declared with that key in 'parent: run' mode)",
+                "(every open parent incident declared with that key in 'parent: run' mode), "
+                "or set 'dedup-scope: workflow' (the open incident of this workflow on this "
+                "ref)",
             )
         )
     elif len(targets) > 1:

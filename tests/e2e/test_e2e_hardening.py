@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from action_harness import ActionHarness, ActionRun
 
+from github_standin import GitHubStandIn
 from rootly_incident_action.plan.dedup import DEDUP_LABEL
 from rootly_standin import RootlyStandIn
 
@@ -41,7 +42,10 @@ def test_a_token_rootly_echoes_back_is_redacted_in_every_form(
     ids=["error title", "returned field"],
 )
 def test_a_carriage_return_from_rootly_never_starts_a_workflow_command(
-    where: tuple[str, str, int, str], action: ActionHarness, rootly: RootlyStandIn
+    where: tuple[str, str, int, str],
+    action: ActionHarness,
+    rootly: RootlyStandIn,
+    github: GitHubStandIn,
 ) -> None:
     method, template, status, _ = where
     hostile = "oops\r::add-mask::smuggled\r::warning title=x::smuggled"
@@ -63,8 +67,10 @@ def test_a_carriage_return_from_rootly_never_starts_a_workflow_command(
     assert run.exit_code == 0, run.stdout
     smuggled = [line for line in commands(run) if "smuggled" in line.split("::")[1]]
     assert smuggled == []
+    # Only the action's own masks: the Rootly token and the job's GitHub token.
     assert [line for line in commands(run) if line.startswith("::add-mask::")] == [
-        f"::add-mask::{rootly.token}"
+        f"::add-mask::{rootly.token}",
+        f"::add-mask::{github.token}",
     ]
 
 

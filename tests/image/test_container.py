@@ -7,6 +7,7 @@ Needs a container engine. Without one these tests are skipped with the reason; i
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import trustme
-from action_harness import ROOT, github_environment, input_variables
+from action_harness import ROOT, SERVER_URL, github_environment, input_variables
 from container_harness import (
     ContainerHarness,
     build_image,
@@ -25,6 +26,7 @@ from container_harness import (
 )
 from readme_examples import Example, check_example, readme_examples, start_example
 
+from github_standin import GitHubStandIn, example_jobs
 from rootly_standin import RootlyStandIn, stable_id
 
 PACKAGE = ROOT / "src" / "rootly_incident_action"
@@ -47,9 +49,9 @@ def action_image() -> str:
 
 @pytest.fixture
 def container(
-    tmp_path: Path, rootly: RootlyStandIn, action_image: str
+    tmp_path: Path, rootly: RootlyStandIn, github: GitHubStandIn, action_image: str
 ) -> Iterator[ContainerHarness]:
-    yield ContainerHarness(tmp_path, rootly, action_image)
+    yield ContainerHarness(tmp_path, rootly, action_image, github)
 
 
 def test_the_image_declares_an_incident_as_the_runner_runs_it(
@@ -71,6 +73,21 @@ def test_the_image_declares_an_incident_as_the_runner_runs_it(
     # The event file was read at its container path.
     assert "/acme/shop/pull/5" in body["summary"]
     assert incident["attributes"]["url"] in run.summary
+
+
+def test_the_image_names_the_failed_job_read_from_github(
+    container: ContainerHarness, rootly: RootlyStandIn, github: GitHubStandIn
+) -> None:
+    github.any_run = example_jobs(server=SERVER_URL)
+
+    run = container.run({}, env={"GITHUB_JOB": "declare-incident"})
+
+    assert run.exit_code == 0, run.stdout + run.stderr
+    attributes = rootly.incidents[0]["attributes"]
+    assert attributes["title"] == "Workflow 'Deploy' failed at job 'deploy' in acme/shop on main"
+    assert "step Run database migrations" in attributes["summary"]
+    assert json.loads(run.outputs["failed-jobs"])[0]["step"] == "Run database migrations"
+    assert github.requests[0].headers["Authorization"] == f"Bearer {github.token}"
 
 
 def test_the_image_fails_cleanly_on_bad_input(

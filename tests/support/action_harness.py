@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from github_standin import GitHubStandIn
 from rootly_incident_action.github.runner import secret_forms
 from rootly_standin import RootlyStandIn
 
@@ -162,7 +163,7 @@ def coverage_variables() -> dict[str, str]:
 
 
 def assert_secret_not_leaked(run: ActionRun, secret: str) -> None:
-    """The token may appear only in the one `::add-mask::` line, which the runner consumes."""
+    """A token may appear only in its one `::add-mask::` line, which the runner consumes."""
     stdout_lines = [line for line in run.stdout.splitlines() if line != f"::add-mask::{secret}"]
     places = {
         "stdout": "\n".join(stdout_lines),
@@ -176,22 +177,36 @@ def assert_secret_not_leaked(run: ActionRun, secret: str) -> None:
         for form in secret_forms(secret)
         if form in text
     ]
-    assert not leaked, f"the API token appeared in {leaked}"
+    assert not leaked, f"a token appeared in {leaked}"
 
 
-def input_variables(rootly: RootlyStandIn, inputs: dict[str, str] | None) -> dict[str, str]:
-    """INPUT_* for every input of action.yml: the given values over its defaults."""
+def input_variables(
+    rootly: RootlyStandIn, inputs: dict[str, str] | None, job_token: str = ""
+) -> dict[str, str]:
+    """INPUT_* for every input of action.yml: the given values over its defaults, with
+    `${{ github.token }}` filled in as the runner does (`job_token`)."""
     given = {"api-token": rootly.token, "api-url": rootly.url, **(inputs or {})}
     unknown = set(given) - set(action_defaults())
     assert not unknown, f"inputs not declared in action.yml: {unknown}"
-    values = {**action_defaults(), **given}
+    defaults = {
+        name: value.replace("${{ github.token }}", job_token)
+        for name, value in action_defaults().items()
+    }
+    values = {**defaults, **given}
     return {f"INPUT_{name.upper()}": value for name, value in values.items()}
 
 
 class ActionHarness:
-    def __init__(self, workdir: Path, rootly: RootlyStandIn) -> None:
+    """Runs the action as the runner does. With `github` (a GitHub stand-in) the job's
+    token and GITHUB_API_URL lead there, as on a real runner; without one the job has no
+    token, as if `github-token: ''` were set."""
+
+    def __init__(
+        self, workdir: Path, rootly: RootlyStandIn, github: GitHubStandIn | None = None
+    ) -> None:
         self.workdir = workdir
         self.rootly = rootly
+        self.github = github
         self._numbers = itertools.count(1)  # thread-safe: runs may start concurrently
 
     def run(
@@ -219,7 +234,8 @@ class ActionHarness:
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
             **github_environment(workdir, event),
-            **input_variables(self.rootly, inputs),
+            **({"GITHUB_API_URL": self.github.url} if self.github else {}),
+            **input_variables(self.rootly, inputs, self.github.token if self.github else ""),
             **given_env,
         }
         if barrier is not None:
@@ -236,6 +252,8 @@ class ActionHarness:
         )
         assert "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
         assert_secret_not_leaked(run, self.rootly.token)
+        if self.github is not None:
+            assert_secret_not_leaked(run, self.github.token)
         return run
 
     def start(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from action_harness import ROOT, ActionHarness
 
+from github_standin import GitHubStandIn
 from rootly_standin import RootlyStandIn
 
 CONTAINER_ENGINE = ROOT / "scripts" / "container-engine"
@@ -67,8 +68,14 @@ def build_image() -> str:
 
 
 class ContainerHarness(ActionHarness):
-    def __init__(self, workdir: Path, rootly: RootlyStandIn, image: str) -> None:
-        super().__init__(workdir, rootly)
+    def __init__(
+        self,
+        workdir: Path,
+        rootly: RootlyStandIn,
+        image: str,
+        github: GitHubStandIn | None = None,
+    ) -> None:
+        super().__init__(workdir, rootly, github)
         self.image = image
 
     def start(

@@ -217,3 +217,26 @@ def test_a_hundred_entries_are_taken_and_a_hundred_and_one_are_not() -> None:
     )
     with pytest.raises(InvalidInputs, match="101 entries; at most 100 are taken"):
         parse_inputs({"api-token": "t", "services": hundred + ",s100"})
+
+
+def test_the_github_token_is_checked_and_never_echoed_and_empty_turns_the_lookup_off() -> None:
+    with pytest.raises(InvalidInputs) as failed:
+        parse_inputs({"api-token": "t", "github-token": "ghs_abc def"})
+    assert "input 'github-token': '***' is not valid" in failed.value.message
+    assert "ghs_abc" not in failed.value.message
+    assert parse_inputs({"api-token": "t"}).github_token.reveal() == ""
+    given = parse_inputs({"api-token": "t", "github-token": "ghs_abc"})
+    assert given.github_token.reveal() == "ghs_abc"
+    assert "ghs_abc" not in repr(given)
+
+
+def test_dedup_scope_is_run_or_workflow_and_workflow_needs_no_key_to_resolve() -> None:
+    assert parse_inputs({"api-token": "t"}).dedup_scope == "run"
+    with pytest.raises(InvalidInputs) as failed:
+        parse_inputs({"api-token": "t", "dedup-scope": "repo"})
+    assert "input 'dedup-scope': 'repo' is not valid; expected 'run'" in failed.value.message
+    resolving = {"api-token": "t", "operation": "resolve", "github-token": "ghs_abc"}
+    with pytest.raises(InvalidInputs) as failed:
+        parse_inputs(resolving)
+    assert "or set 'dedup-scope: workflow'" in failed.value.message
+    assert parse_inputs({**resolving, "dedup-scope": "workflow"}).dedup_scope == "workflow"

@@ -120,6 +120,7 @@ def test_outputs_name_the_incident_and_only_a_confirmed_parent() -> None:
         "parent-incident-url": "https://rootly.test/incidents/3-incident",
         "created": "true",
         "changed": "true",
+        "failed-jobs": "",
     }
     unlinked = incident_outputs(Declared(incident(7), created=False, parent=parent))
     assert (

@@ -105,7 +105,7 @@ def test_the_suites_leak_check_catches_a_token_anywhere_but_the_mask_command() -
         ActionRun(0, "", "", {"incident-url": "https://x/?t=tok-1"}, ""),
         ActionRun(0, "", "", {}, "token tok-1"),
     ):
-        with pytest.raises(AssertionError, match="API token appeared"):
+        with pytest.raises(AssertionError, match="a token appeared"):
             assert_secret_not_leaked(leaky, "tok-1")
 
 

@@ -2,12 +2,14 @@
 given parent), then the declare sequence, then the report.
 
     inputs + run ─► plan ─► lookups needed ─► fetch (all at once, with the duplicate
-    search) ─► resolve (pure) ─► declare (create, checks) ─► report
+    search and GitHub's list of the run's jobs) ─► resolve (pure) ─► the failed jobs
+    named (waited for at most 5 s more) ─► declare (create, checks) ─► report
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +25,13 @@ from ..plan.draft import (
 )
 from ..plan.names import Snapshot, lookups_needed
 from ..rootly import requests as api
+from .failed_jobs import await_failed_jobs, report_jobs_dry_run, start_failed_jobs
 from .ledger import Ledger
 from .session import USER_AGENT, Seams, open_session, write_report
 
 if TYPE_CHECKING:
     from ..github.context import RunContext
+    from ..github.jobs import FailedJob
     from ..github.runner import Runner
     from ..inputs import ActionInputs
 
@@ -44,6 +48,8 @@ def create(
         # Nothing to look up: a dry run that makes no request at all.
         write_report(ledger, partial(_report_dry_run, runner, inputs, plan, context))
         return
+    # GitHub's list of the run's jobs leaves now, with Rootly's first round.
+    jobs_lookup = None if inputs.dry_run else start_failed_jobs(inputs, context, seams)
     if inputs.deduplicate and not plan.incident.dedup_key:
         runner.info(
             "Not deduplicating: outside a workflow run there is no run to tie the "
@@ -65,6 +71,9 @@ def create(
         started = seams.clock()
         plan = session.resolve_names(plan, alongside)
         first_round = seams.clock() - started
+        jobs = await_failed_jobs(runner, jobs_lookup, session.client.remaining())
+        if jobs is not None:
+            plan, asked = _naming(plan, jobs, inputs), _naming(Plan(asked), jobs, inputs).incident
         for warning in plan.incident.warnings:
             runner.warning(warning, title="Deployment environment not found")
         if inputs.dry_run:
@@ -79,7 +88,7 @@ def create(
             remaining=session.client.remaining,
             sleep=seams.sleep,
             clock=seams.clock,
-            repeat_note=repeat_note(context),
+            repeat_note=repeat_note(context, jobs),
             run_attempt=run_attempt(context),
             duplicate_reason=duplicate_reason(context),
             round_trip=first_round,
@@ -88,7 +97,14 @@ def create(
     write_report(ledger, lambda: report_created(runner, declared, asked, context))
 
 
+def _naming(plan: Plan, jobs: tuple[FailedJob, ...], inputs: ActionInputs) -> Plan:
+    """The plan whose incident (not the run's parent) names the failed jobs."""
+    named = plan.incident.naming_failed_jobs(jobs, in_summary=inputs.context_summary)
+    return replace(plan, incident=named)
+
+
 def _report_dry_run(runner: Runner, inputs: ActionInputs, plan: Plan, context: RunContext) -> None:
+    report_jobs_dry_run(runner, inputs, context)
     creates = [
         api.create_incident(draft.attributes(), _dry_run_key(context, draft))
         for draft in plan.drafts()

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActionError, ChangeFailed, IncidentMissing, NoOpenIncident, Refused
+from ..errors import (
+    ActionError,
+    ChangeFailed,
+    IncidentMissing,
+    InvalidInput,
+    InvalidInputs,
+    NoOpenIncident,
+    Refused,
+)
 from ..github.report import (
     report_nothing_open,
     report_operated,
@@ -237,9 +245,11 @@ def operate(
     runner: Runner, inputs: ActionInputs, context: RunContext, ledger: Ledger, seams: Seams
 ) -> None:
     """Update, add an event to, mitigate, resolve or cancel the incidents named (by
-    `incident-id`, `dedup-key` or `parent-key`); report them. Failures are raised."""
+    `incident-id`, `dedup-key`, `parent-key` or `dedup-scope: workflow`); report them.
+    Failures are raised."""
     from ..rootly.models import Incident
 
+    dedup_key = target_key(inputs, context)
     ledger.idle = "Nothing was changed in Rootly."
     plan = Plan(update_draft(inputs, context)) if inputs.operation == "update" else None
     references = describe_references(plan.incident) if plan else ""
@@ -259,14 +269,14 @@ def operate(
             targets: tuple[Incident, ...] = (found,)
         else:
             report_search(runner, found)
-            if inputs.dedup_key:
-                targets = operator.open_with_key(found, inputs.dedup_key)
+            if dedup_key:
+                targets = operator.open_with_key(found, dedup_key)
             else:
                 moves = inputs.operation in TRANSITIONS
                 parent_key = inputs.parent_key or ""
                 targets = operator.open_parents(found, parent_key, with_children=moves)
         if not targets:
-            sentence = nothing_open(inputs)
+            sentence = nothing_open(inputs, dedup_key)
             if inputs.fail_if_missing:
                 raise NoOpenIncident(sentence + " 'fail-if-missing' is true, so the step fails.")
             write_report(ledger, partial(report_nothing_open, runner, sentence))
@@ -318,13 +328,38 @@ def operate(
     )
 
 
-def nothing_open(inputs: ActionInputs) -> str:
-    """What was searched when no open incident carries the key the inputs name."""
-    what = (
-        f"incident carries the dedup key {inputs.dedup_key!r}"
-        if inputs.dedup_key
-        else f"parent incident carries the parent key {inputs.parent_key!r}"
-    )
+def target_key(inputs: ActionInputs, context: RunContext) -> str | None:
+    """The dedup key whose open incidents the operation acts on: the one given, or with
+    `dedup-scope: workflow` and no other target, this workflow's on this ref."""
+    if inputs.dedup_key or inputs.incident_id or inputs.parent_key:
+        return inputs.dedup_key
+    if inputs.dedup_scope != "workflow":
+        return None
+    if not context.in_workflow:
+        raise InvalidInputs(
+            [
+                InvalidInput(
+                    "dedup-scope",
+                    "workflow",
+                    "outside a workflow run there is no workflow to key on: give "
+                    "'incident-id' or 'dedup-key'",
+                )
+            ]
+        )
+    return dedup.workflow_dedup_key(context)
+
+
+def nothing_open(inputs: ActionInputs, dedup_key: str | None = None) -> str:
+    """What was searched when no open incident carries the key: `dedup_key` (the one
+    given or derived), else the parent key."""
+    dedup_key = dedup_key or inputs.dedup_key
+    if dedup_key:
+        shown = repr(dedup_key)
+        if not inputs.dedup_key:
+            shown = f"of this workflow on this ref ({dedup_key})"
+        what = f"incident carries the dedup key {shown}"
+    else:
+        what = f"parent incident carries the parent key {inputs.parent_key!r}"
     return (
         f"No open {what} (incidents created in the last {inputs.dedup_window_hours:g} h "
         f"were searched): nothing to {inputs.operation}."

@@ -46,11 +46,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Seams:
-    """What tests replace: the HTTP transport, and time."""
+    """What tests replace: the HTTP transports (Rootly's, GitHub's), and time."""
 
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    github_transport: httpx.BaseTransport | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from .. import parsing
 from .escape import github_url
 
 __all__ = [
+    "DEFAULT_API_URL",
     "DEFAULT_SERVER_URL",
     "Deployment",
     "PullRequest",
@@ -22,6 +23,7 @@ __all__ = [
 ]
 
 DEFAULT_SERVER_URL = "https://github.com"
+DEFAULT_API_URL = "https://api.github.com"
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,15 @@ class RunContext:
     """The workflow run that is declaring the incident. Every field may be empty locally."""
 
     server_url: str = DEFAULT_SERVER_URL
+    api_url: str = DEFAULT_API_URL
     repository: str = ""
     sha: str = ""
     ref: str = ""
     ref_name: str = ""
     workflow: str = ""
+    # The workflow's file in its repository (`.github/workflows/deploy.yml`): a name can
+    # be shared by two files, a path cannot. '' where GitHub did not say.
+    workflow_path: str = ""
     job: str = ""
     run_id: str = ""
     run_number: str = ""
@@ -145,11 +151,13 @@ def read_run_context(environ: Mapping[str, str]) -> RunContext:
     event = _event(env("GITHUB_EVENT_PATH"))
     context = RunContext(
         server_url=(env("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/"),
+        api_url=(env("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
         repository=env("GITHUB_REPOSITORY"),
         sha=env("GITHUB_SHA"),
         ref=env("GITHUB_REF"),
         ref_name=env("GITHUB_HEAD_REF") or env("GITHUB_REF_NAME"),
         workflow=env("GITHUB_WORKFLOW"),
+        workflow_path=_workflow_path(env("GITHUB_WORKFLOW_REF"), env("GITHUB_REPOSITORY")),
         job=env("GITHUB_JOB"),
         run_id=env("GITHUB_RUN_ID"),
         run_number=env("GITHUB_RUN_NUMBER"),
@@ -232,6 +240,7 @@ def _the_watched_run(watcher: RunContext, run: dict[str, Any]) -> RunContext:
         ref=f"refs/heads/{branch}" if branch else watcher.ref,
         ref_name=branch or watcher.ref_name,
         workflow=_text(run, "name") or watcher.workflow,
+        workflow_path=_text(run, "path").partition("@")[0],
         job="",
         run_id=_text(run, "id") or watcher.run_id,
         run_number=_text(run, "run_number"),
@@ -244,6 +253,14 @@ def _the_watched_run(watcher: RunContext, run: dict[str, Any]) -> RunContext:
         failed_run_url=f"{html_url}/attempts/{attempt}" if html_url and attempt else html_url,
         watcher=Watcher(watcher.run_id, watcher.run_attempt, watcher.workflow, watcher.run_url),
     )
+
+
+def _workflow_path(workflow_ref: str, repository: str) -> str:
+    """`.github/workflows/deploy.yml` out of `acme/shop/.github/workflows/deploy.yml@refs/
+    heads/main` (GITHUB_WORKFLOW_REF); '' when it is not of that shape."""
+    path = workflow_ref.rpartition("@")[0] if "@" in workflow_ref else ""
+    prefix = f"{repository}/"
+    return path[len(prefix) :] if repository and path.startswith(prefix) else ""
 
 
 def _pull_request(event: dict[str, Any]) -> PullRequest | None:

@@ -15,6 +15,7 @@ from ..errors import ActionError
 from ..plan.draft import IncidentDraft
 from .context import RunContext
 from .escape import link, markdown, one_line, safe_url
+from .jobs import failed_jobs_json, listed
 from .runner import Log, Runner
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ OUTPUT_NAMES = (
     "parent-incident-url",
     "created",
     "changed",
+    "failed-jobs",
 )
 
 
@@ -66,7 +68,11 @@ def incident_outputs(declared: Declared) -> dict[str, str]:
 def _outputs(
     incident: Incident | None, parent: Incident | None, *, created: bool, changed: bool
 ) -> dict[str, str]:
-    flags = {"created": str(created).lower(), "changed": str(changed).lower()}
+    flags = {
+        "created": str(created).lower(),
+        "changed": str(changed).lower(),
+        "failed-jobs": "",  # only a create reads the jobs (report_created sets them)
+    }
     if incident is None:
         return {name: flags.get(name, "") for name in OUTPUT_NAMES}
     attributes = incident.attributes
@@ -92,7 +98,8 @@ def report_created(
     runner: Runner, declared: Declared, draft: IncidentDraft, context: RunContext
 ) -> None:
     """Outputs, one log line and the job summary for a declared (or reused) incident."""
-    for name, value in incident_outputs(declared).items():
+    outputs = incident_outputs(declared) | {"failed-jobs": failed_jobs_json(draft.failed_jobs)}
+    for name, value in outputs.items():
         runner.set_output(name, value)
     incident = declared.incident
     url = safe_url(_public_link(incident, draft))
@@ -125,6 +132,8 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
     severity = incident.attributes.severity_name or (draft.severity or "")
     rows.append(("Severity", markdown(severity)))
     rows.append(("Linked to", _linked_to(context)))
+    if draft.failed_jobs:
+        rows.append(("Failed jobs", "<br>".join(listed(draft.failed_jobs))))
     parent = declared.parent
     if parent is not None:
         parent_title = parent.attributes.title or parent.id

@@ -27,6 +27,7 @@ __all__ = [
     "PARENT_LABEL",
     "Settled",
     "default_dedup_key",
+    "default_key",
     "default_parent_key",
     "grace_period",
     "idempotency_key",
@@ -36,6 +37,7 @@ __all__ = [
     "oldest_first",
     "run_attempt",
     "survivor_of",
+    "workflow_dedup_key",
 ]
 
 DEDUP_LABEL = "rootly_action_dedup_key"
@@ -65,6 +67,24 @@ def default_dedup_key(context: RunContext, title: str) -> str:
     return _digest(
         "incident", context.repository, context.workflow, context.run_id, context.job, title
     )
+
+
+def default_key(context: RunContext, title: str, scope: str) -> str:
+    """The dedup key when none is given: `dedup-scope: run` (one incident per run's
+    failure) or `workflow` (one open incident for the workflow on its ref)."""
+    if scope == "workflow":
+        return workflow_dedup_key(context)
+    return default_dedup_key(context, title)
+
+
+def workflow_dedup_key(context: RunContext) -> str:
+    """Same repository, workflow and ref: the same incident, whatever run or job asks
+    (`dedup-scope: workflow`). On `workflow_run` these are the watched run's, so the
+    watcher keys on what it watches. The workflow is its file where GitHub says it (a
+    name can be shared), else its name; another ref or workflow is another incident.
+    """
+    workflow = context.workflow_path or context.workflow
+    return _digest("workflow", context.repository, workflow, context.ref_name)
 
 
 def run_attempt(context: RunContext) -> str:

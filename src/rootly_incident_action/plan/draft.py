@@ -13,8 +13,9 @@ from ..catalog.kinds import KINDS_BY_INPUT, LIST_INPUTS
 from ..errors import InvalidInput, InvalidInputs
 from ..github.context import RunContext
 from ..github.escape import github_url, markdown, safe_url
+from ..github.jobs import FailedJob, failed_jobs_block, listed, naming_jobs
 from ..inputs import ActionInputs
-from .dedup import DEDUP_LABEL, PARENT_LABEL, default_dedup_key, default_parent_key
+from .dedup import DEDUP_LABEL, PARENT_LABEL, default_key, default_parent_key
 
 if TYPE_CHECKING:
     from ..rootly.requests import FormFieldSelection
@@ -88,12 +89,29 @@ class IncidentDraft:
     dedup_key: str | None = None
     # Prefix of the input names that fill this draft ("parent-" for the pipeline parent).
     input_prefix: str = ""
+    # Whether the user wrote the title (else it is the default, which may name the jobs).
+    title_given: bool = True
+    # The run's failed jobs as GitHub listed them; None when they were not read.
+    failed_jobs: tuple[FailedJob, ...] | None = None
 
     @property
     def identity(self) -> str:
         """What makes this incident the same one across jobs and resends (`label=key`, the
         idempotency key's first part); '' when nothing may share it (no dedup key)."""
         return f"{self.dedup_label}={self.dedup_key}" if self.dedup_key else ""
+
+    def naming_failed_jobs(
+        self, jobs: tuple[FailedJob, ...], *, in_summary: bool = True
+    ) -> IncidentDraft:
+        """This draft naming what failed: a default title names the job (or how many
+        failed), and the summary lists each with its step and log (`in_summary`: the
+        context block is on). The dedup key stays as it was."""
+        title = self.title if self.title_given else naming_jobs(self.title, jobs)
+        summary = self.summary
+        if jobs and in_summary:
+            block = failed_jobs_block(jobs)
+            summary = f"{summary}\n\n{block}" if summary else block
+        return replace(self, title=title, summary=summary, failed_jobs=jobs)
 
     def with_labels(self, extra: dict[str, str]) -> IncidentDraft:
         """This draft with more labels."""
@@ -196,9 +214,11 @@ def build_incident(
     title = inputs.title or default_title(context)
     dedup_key = None
     if inputs.deduplicate and from_run:
-        # Outside a workflow there is no run to tie a default key to.
+        # Outside a workflow there is no run to tie a default key to. The key never
+        # depends on GitHub's answer about the jobs: re-runs with GitHub up or down must
+        # find the same incident, so it is made from the title before jobs name it.
         dedup_key = inputs.dedup_key or (
-            default_dedup_key(context, title) if context.in_workflow else None
+            default_key(context, title, inputs.dedup_scope) if context.in_workflow else None
         )
     if dedup_key:
         labels[DEDUP_LABEL] = dedup_key
@@ -231,6 +251,7 @@ def build_incident(
         slack_channel_name=inputs.slack_channel_name,
         timestamps=inputs.timestamps,
         form_fields=inputs.form_fields,
+        title_given=bool(inputs.title),
     )
 
 
@@ -397,16 +418,20 @@ def duplicate_reason(context: RunContext) -> str:
     )
 
 
-def repeat_note(context: RunContext) -> str:
-    """The timeline event that records a repeat of the same failure on a reused incident."""
+def repeat_note(context: RunContext, failed_jobs: tuple[FailedJob, ...] | None = None) -> str:
+    """The timeline event that records a repeat of the same failure on a reused incident,
+    naming the jobs that failed this time where GitHub said."""
     attempt = f" attempt {markdown(context.run_attempt)}" if context.run_attempt else ""
     where = f"job '{markdown(context.job)}'" if context.job else "a job"
     url = github_url(context.run_url, context.server_url)
     link = f": {url}" if url else ""
-    return (
+    note = (
         f"Failed again in {where} of workflow '{markdown(context.workflow)}', run "
         f"{markdown(context.run_id)}{attempt}{link}"
     )
+    if failed_jobs:
+        note += f". Failed jobs: {'; '.join(listed(failed_jobs, limit=5))}"
+    return note
 
 
 @dataclass(frozen=True)
