@@ -5,10 +5,12 @@
 1. The CI workflow's `self-test` job: `uses: ./` builds the Dockerfile and dry-runs it.
 2. tests/workflows/failure-job.yml, the README's recommended pattern: a deploy job fails,
    and a failure job of its own declares the incident through `uses: ./` against the
-   local Rootly stand-in, then hands its outputs to a later step.
+   local Rootly stand-in, naming the failed job read from the GitHub stand-in (with the
+   job token act hands out), then hands its outputs to a later step.
 3. tests/workflows/resolve-on-recovery.yml, the README's "Resolve on recovery" pattern:
-   a red run declares the incident, then a green run resolves it by its dedup key (the
-   failure job skipped), and a second green run finds nothing open.
+   a red run declares the incident, then a green run resolves it with
+   `dedup-scope: workflow` (the failure job skipped), and a second green run finds
+   nothing open.
 Exits non-zero, saying why, when one does not behave.
 """
 
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
+from github_standin import GitHubStandIn, job
 from rootly_standin import RootlyStandIn, stable_id
 
 ACT = str(ROOT / "scripts" / "act")
@@ -45,15 +48,24 @@ def main() -> None:
         fail("the CI workflow's self-test job did not succeed under act", log)
     print("ci.yml self-test: the Dockerfile built and the dry run succeeded")
 
-    with RootlyStandIn(token="act-token", port=0) as rootly:
+    # What GitHub would list for the run: the deploy job failed at its one step.
+    jobs = [
+        job(1, "deploy", "failure", [("Set up job", "success"), ("Run echo", "failure")]),
+        job(2, "declare-incident", None, [("Set up job", "success")]),
+    ]
+    with RootlyStandIn(token="act-token", port=0) as rootly, GitHubStandIn(any_run=jobs) as github:
         code, log = act(
             "workflow_dispatch",
             "-W",
             "tests/workflows/failure-job.yml",
             "-s",
             f"ROOTLY_API_TOKEN={rootly.token}",
+            "-s",
+            f"GITHUB_TOKEN={github.token}",
             "--env",
             f"ROOTLY_API_URL={rootly.url}",
+            "--env",
+            f"GITHUB_API_URL={github.url}",
         )
         # act exits 1 because the deploy job fails on purpose; the failure job must not.
         if (
@@ -67,6 +79,10 @@ def main() -> None:
         services = [link["data"]["id"] for link in attributes["services"]]
         if services != [stable_id("services", "payments"), stable_id("services", "checkout")]:
             fail(f"the incident has the wrong services: {services}", log)
+        if "failed at job 'deploy'" not in attributes["title"] or github.violations:
+            fail(f"the incident does not name the failed job: {attributes['title']!r}", log)
+        if not github.requests or "Run echo" not in attributes["summary"]:
+            fail("the failed job's step is not in the incident's summary", log)
         print(f"failure-job.yml: declared {attributes['title']!r} through uses: ./")
 
     with RootlyStandIn(token="act-token", port=0) as rootly:
