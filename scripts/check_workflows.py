@@ -53,7 +53,10 @@ def main() -> None:
         job(1, "deploy", "failure", [("Set up job", "success"), ("Run echo", "failure")]),
         job(2, "declare-incident", None, [("Set up job", "success")]),
     ]
-    with RootlyStandIn(token="act-token", port=0) as rootly, GitHubStandIn(any_run=jobs) as github:
+    with (
+        RootlyStandIn(token="act-token", port=0) as rootly,
+        GitHubStandIn(repository=None, any_run=jobs) as github,
+    ):
         code, log = act(
             "workflow_dispatch",
             "-W",

@@ -78,7 +78,8 @@ class GitHubStandIn:
     """
 
     token: str = "ghs_standin0123456789abcdef"
-    repository: str = "acme/shop"
+    # The repository whose runs it serves; None: whichever is asked (act names its own).
+    repository: str | None = "acme/shop"
     runs: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     # The jobs of any other run: the action only ever asks about the run it is in, whose
     # ID each test picks, so most tests need only say what its jobs are.
@@ -157,7 +158,8 @@ class GitHubStandIn:
         if self.permission == "forbidden":
             return 403, {}, {"message": FORBIDDEN, "documentation_url": DOCS, "status": "403"}
         repository = f"{found['owner']}/{found['repo']}"
-        if self.permission == "not_found" or repository != self.repository or jobs is None:
+        foreign = self.repository is not None and repository != self.repository
+        if self.permission == "not_found" or foreign or jobs is None:
             return 404, {}, not_found
         return None
 
