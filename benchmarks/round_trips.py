@@ -13,7 +13,9 @@ Markdown row per strategy:
 
 Columns: requests up to and including the create, the round trip the create was sent
 in (counted from when requests arrived and answers left), requests after the create,
-and the median wall time of the whole process. Deduplication is on (the default).
+whether GitHub's list of the run's jobs was asked in Rootly's first round (the action
+names the failed jobs; a GitHub stand-in answers with the same latency), and the median
+wall time of the whole process. Deduplication is on (the default).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from action_harness import ENTRYPOINT, action_defaults, github_environment
 
+from github_standin import GitHubStandIn, example_jobs
 from rootly_standin import RootlyStandIn, stable_id
 from rootly_standin.rounds import round_trips
 
@@ -60,9 +63,14 @@ NAIVE_NAMES = {"environments": "Production"}
 
 
 def run_once(
-    rootly: RootlyStandIn, command: list[str], inputs: dict[str, str], number: int
-) -> tuple[int, int, int, float]:
-    """(requests to the create, the create's round trip, requests after it, seconds)."""
+    rootly: RootlyStandIn,
+    command: list[str],
+    inputs: dict[str, str],
+    number: int,
+    github: GitHubStandIn | None = None,
+) -> tuple[int, int, int, float, str]:
+    """(requests to the create, the create's round trip, requests after it, seconds, and
+    when GitHub was asked: in round 1, later, or not at all)."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "workspace").mkdir()
@@ -72,8 +80,10 @@ def run_once(
             workdir,
             {**inputs, "title": "Benchmark"},
             {"GITHUB_RUN_ID": str(1000 + number)},
+            github,
         )
         before = len(rootly.requests)
+        asked_before = len(github.requests) if github else 0
         started = time.perf_counter()
         done = subprocess.run(command, env=environ, capture_output=True, check=False)
         seconds = time.perf_counter() - started
@@ -82,18 +92,27 @@ def run_once(
     sent = sorted(rootly.requests[before:], key=lambda request: request.arrived)
     rounds = round_trips(sent)
     create = next(i for i, r in enumerate(sent) if (r.method, r.path) == ("POST", "/v1/incidents"))
-    return create + 1, rounds[create], len(sent) - create - 1, seconds
+    asked = github.requests[asked_before:] if github else []
+    first_answer = min(r.answered for r in sent)
+    github_round = "-" if not asked else "1" if asked[0].arrived < first_answer else "later"
+    return create + 1, rounds[create], len(sent) - create - 1, seconds, github_round
 
 
 def step_environment(
-    rootly: RootlyStandIn, workdir: Path, inputs: dict[str, str], env: dict[str, str]
+    rootly: RootlyStandIn,
+    workdir: Path,
+    inputs: dict[str, str],
+    env: dict[str, str],
+    github: GitHubStandIn | None = None,
 ) -> dict[str, str]:
     """The environment the runner gives one step: GITHUB_* (with `env` over them) and an
-    INPUT_* for every input given or defaulted, pointed at the stand-in."""
-    values = {**action_defaults(), **inputs, "api-token": rootly.token, "api-url": rootly.url}
+    INPUT_* for every input given or defaulted, pointed at the stand-ins."""
+    defaults = action_defaults(github.token if github else "")
+    values = {**defaults, **inputs, "api-token": rootly.token, "api-url": rootly.url}
     return {
         "PATH": "/usr/bin:/bin",
         **github_environment(workdir, None),
+        **({"GITHUB_API_URL": github.url} if github else {}),
         **env,
         **{f"INPUT_{name.upper()}": value for name, value in values.items() if value},
     }
@@ -124,10 +143,14 @@ def main() -> None:
         print(
             f"latency {args.latency_ms:g} ms per answer, median of {args.runs} runs\n\n"
             "| references | strategy | requests to the create | create in round trip | "
-            "requests after | wall time |\n|---|---|---|---|---|---|"
+            "requests after | GitHub asked in round | wall time |\n|---|---|---|---|---|---|---|"
         )
         number = 0
-        with RootlyStandIn(latency=args.latency_ms / 1000, check_responses=False) as rootly:
+        latency = args.latency_ms / 1000
+        with (
+            RootlyStandIn(latency=latency, check_responses=False) as rootly,
+            GitHubStandIn(repository=None, any_run=example_jobs(), delay=latency) as github,
+        ):
             for scenario, inputs in SCENARIOS.items():
                 for label, command in strategies.items():
                     given = inputs
@@ -138,12 +161,12 @@ def main() -> None:
                     results = []
                     for _ in range(args.runs):
                         number += 1
-                        results.append(run_once(rootly, command, given, number))
-                    to_create, create_round, after, _ = results[-1]
+                        results.append(run_once(rootly, command, given, number, github))
+                    to_create, create_round, after, _, github_round = results[-1]
                     median = statistics.median(result[3] for result in results)
                     print(
                         f"| {scenario} | {label} | {to_create} | {create_round} | {after} | "
-                        f"{median * 1000:.0f} ms |"
+                        f"{github_round} | {median * 1000:.0f} ms |"
                     )
 
 

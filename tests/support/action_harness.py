@@ -40,9 +40,12 @@ def action_metadata() -> dict[str, Any]:
     return loaded
 
 
-def action_defaults() -> dict[str, str]:
+def action_defaults(job_token: str = "") -> dict[str, str]:
+    """action.yml's defaults, with `${{ github.token }}` filled in as the runner does
+    (`job_token`: the job's token; '' for a job without one)."""
     return {
-        name: str(spec.get("default", "")) for name, spec in action_metadata()["inputs"].items()
+        name: str(spec.get("default", "")).replace("${{ github.token }}", job_token)
+        for name, spec in action_metadata()["inputs"].items()
     }
 
 
@@ -188,11 +191,7 @@ def input_variables(
     given = {"api-token": rootly.token, "api-url": rootly.url, **(inputs or {})}
     unknown = set(given) - set(action_defaults())
     assert not unknown, f"inputs not declared in action.yml: {unknown}"
-    defaults = {
-        name: value.replace("${{ github.token }}", job_token)
-        for name, value in action_defaults().items()
-    }
-    values = {**defaults, **given}
+    values = {**action_defaults(job_token), **given}
     return {f"INPUT_{name.upper()}": value for name, value in values.items()}
 
 
