@@ -33,6 +33,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "/v1/causes": ("get",),
     "/v1/form_fields": ("get",),
     "/v1/users": ("get",),
+    "/v1/pulses": ("post",),
 }
 
 # Prose that is Rootly's text, not the contract.

@@ -78,6 +78,8 @@ INPUT_DEFAULTS: dict[str, str] = {
     "in-triage-at": "",
     "mitigated-at": "",
     "resolved-at": "",
+    "ended-at": "",
+    "refs": "",
     "deduplicate": "true",
     "dedup-key": "",
     "dedup-scope": "run",
@@ -87,7 +89,8 @@ INPUT_DEFAULTS: dict[str, str] = {
     "timeout-seconds": "30",
     "deadline-seconds": "120",
     "dry-run": "false",
-    "fail-on-error": "true",
+    # Empty: true, except for `pulse`, whose failure should not turn a deploy red.
+    "fail-on-error": "",
 }
 
 # Inputs whose values are never shown, in any message: masked before anything is said.
@@ -156,6 +159,9 @@ class ActionInputs:
     parent_severity: str | None = None
     deduplicate: bool = True
     dedup_key: str | None = None
+    # A pulse's end (its start is `timestamps["started-at"]`) and its extra refs.
+    ended_at: str = ""
+    refs: dict[str, str] = field(default_factory=dict)
     # What the default dedup key spans: this run, or every run of the workflow on its ref.
     dedup_scope: DedupScope = "run"
     dedup_window_hours: float = 168.0
@@ -202,9 +208,14 @@ class _Reader:
 
 
 def read_fail_on_error(raw: Mapping[str, str]) -> bool:
-    """Read on its own first: it decides how every later failure, even of inputs, is reported."""
+    """Read on its own first: it decides how every later failure, even of inputs, is
+    reported. Not given: true, except for `operation: pulse` (a deploy that went out is
+    not failed by a missed mark in Rootly)."""
+    given = raw.get("fail-on-error", "").strip()
+    if not given:
+        return raw.get("operation", "").strip() != "pulse"
     try:
-        return parsing.parse_bool(raw.get("fail-on-error", "").strip() or "true")
+        return parsing.parse_bool(given)
     except ValueError:
         return True
 
@@ -302,6 +313,8 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         deduplicate=reader.parse("deduplicate", parsing.parse_bool, True),
         dedup_key=reader.optional("dedup-key"),
         dedup_scope=reader.parse("dedup-scope", _dedup_scope, "run"),
+        ended_at=reader.parse("ended-at", _optional_timestamp, ""),
+        refs=reader.parse("refs", parsing.parse_labels, {}),
         dedup_window_hours=reader.parse("dedup-window-hours", _window_hours, 168.0),
         alert_ids=reader.parse("alert-ids", _id_list, ()),
         slack_channel_name=reader.optional("slack-channel-name"),
@@ -312,11 +325,18 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         timeout_seconds=reader.parse("timeout-seconds", _timeout_seconds, 30.0),
         deadline_seconds=reader.parse("deadline-seconds", _deadline_seconds, 120.0),
         dry_run=reader.parse("dry-run", parsing.parse_bool, False),
-        fail_on_error=reader.parse("fail-on-error", parsing.parse_bool, True),
+        fail_on_error=reader.parse("fail-on-error", _fail_on_error(operation), True),
     )
     if reader.problems:
         raise InvalidInputs(reader.problems)
     return inputs
+
+
+def _fail_on_error(operation: Operation) -> Callable[[str], bool]:
+    def parse(text: str) -> bool:
+        return parsing.parse_bool(text) if text else operation != "pulse"
+
+    return parse
 
 
 def _dedup_scope(text: str) -> DedupScope:

@@ -83,12 +83,19 @@ def _run(
 
         create(runner, inputs, context, ledger, seams)
         return
+    if inputs.operation == "pulse":
+        from .flows.pulse import pulse
+
+        pulse(runner, inputs, context, ledger, seams)
+        return
     from .flows.operate import operate
 
     operate(runner, inputs, context, ledger, seams)
 
 
 def _warn_about_lifecycle_timestamps(runner: Runner, inputs: ActionInputs) -> None:
+    if inputs.operation == "pulse":
+        return  # a pulse's start and end are what it marks, not an incident's lifecycle
     given = [name for name in TIMESTAMP_INPUTS if name in inputs.timestamps]
     if given:
         runner.warning(

@@ -32,7 +32,7 @@ __all__ = [
     "parse_operation",
 ]
 
-Operation = Literal["create", "update", "add-event", "mitigate", "resolve", "cancel"]
+Operation = Literal["create", "update", "add-event", "mitigate", "resolve", "cancel", "pulse"]
 OPERATIONS: tuple[Operation, ...] = get_args(Operation)
 
 
@@ -116,12 +116,29 @@ UPDATE_FIELD_INPUTS: tuple[str, ...] = (
     *TIMESTAMP_INPUTS,
 )
 _ONLY_FOR_OTHERS = frozenset({"incident-id", "message", "fail-if-missing"})
+# What `pulse` reads besides the common inputs: it marks a deploy, names no incident.
+_PULSE = frozenset(
+    {
+        "title",
+        "services",
+        "environments",
+        "environment-from-deployment",
+        "labels",
+        "context-labels",
+        "started-at",
+        "ended-at",
+        "refs",
+    }
+)
+_ONLY_FOR_PULSE = frozenset({"ended-at", "refs"})
 
 
 def reads(operation: Operation, every_input: frozenset[str]) -> frozenset[str]:
     """The inputs `operation` reads, out of all of the action's inputs."""
     if operation == "create":
-        return every_input - _ONLY_FOR_OTHERS
+        return every_input - _ONLY_FOR_OTHERS - _ONLY_FOR_PULSE
+    if operation == "pulse":
+        return _COMMON | _PULSE
     if operation == "update":
         return _COMMON | _TARGETING | set(UPDATE_FIELD_INPUTS) | {"context-summary"}
     return _COMMON | _TARGETING
@@ -164,7 +181,7 @@ def operation_problems(
         for name in defaults
         if name in given and name not in reads(operation, every_input)
     ]
-    if operation == "create":
+    if operation in ("create", "pulse"):
         return problems
     targets = [name for name in TARGET_INPUTS if name in given]
     workflow_scope = raw.get("dedup-scope", "").strip() == "workflow"

@@ -112,6 +112,7 @@ def test_every_input_reaches_rootly_and_the_outputs_name_the_incident(
         "created": "true",
         "changed": "true",
         "failed-jobs": "[]",  # nothing had failed in the run GitHub listed
+        "pulse-id": "",
     }
     assert stored["attributes"]["kind"] == "normal_sub"
     assert f"]({stored['attributes']['url']})" in run.summary

@@ -83,6 +83,8 @@ class IncidentBook:
         self.incidents: list[dict[str, Any]] = []
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.selections: dict[str, list[dict[str, Any]]] = {}
+        # Deploy marks (POST /v1/pulses), in the order they came.
+        self.pulses: list[dict[str, Any]] = []
         self.required_form_fields: set[str] = set()
         self.slack_enabled = True
         # How many incident list queries miss a new incident (a lagging search index).
@@ -196,6 +198,34 @@ class IncidentBook:
             self._unlisted[incident["id"]] = self.list_lag
             self.selections[incident["id"]] = list(kept)
         return incident
+
+    def add_pulse(self, attributes: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/pulses: 404 for a service or environment no catalog entry has."""
+        for attribute, kind in (("service_ids", "services"), ("environment_ids", "environments")):
+            for entry_id in attributes.get(attribute) or []:
+                if self.catalog.by_id(kind, entry_id) is None:
+                    raise Answer(404, "Not found or unauthorized")
+        stamp = now()
+        pulse = {
+            "id": str(uuid.uuid4()),
+            "type": "pulses",
+            "attributes": {
+                "source": attributes.get("source"),
+                "summary": attributes["summary"],
+                "services": [],
+                "environments": [],
+                "labels": attributes.get("labels") or [],
+                "refs": attributes.get("refs") or [],
+                "external_url": attributes.get("external_url"),
+                "started_at": attributes.get("started_at") or stamp,
+                "ended_at": attributes.get("ended_at"),
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        }
+        with self._lock:
+            self.pulses.append(pulse)
+        return pulse
 
     def check_selections(self, selections: list[dict[str, Any]], *, creating: bool = True) -> None:
         """Refuse selections Rootly would refuse: unknown fields, options, users, entries,

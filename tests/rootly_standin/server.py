@@ -141,6 +141,10 @@ class RootlyStandIn:
         return self.book.events
 
     @property
+    def pulses(self) -> list[dict[str, Any]]:
+        return self.book.pulses
+
+    @property
     def form_field_selections(self) -> dict[str, list[dict[str, Any]]]:
         return self.book.selections
 
@@ -356,6 +360,7 @@ class RootlyStandIn:
                 200,
                 {"data": book.update_selection(key, attributes)},
             ),
+            ("POST", "/v1/pulses"): lambda: (201, {"data": book.add_pulse(attributes)}),
         }
         for action in ("mitigate", "resolve", "cancel"):
             routes[("PUT", f"/v1/incidents/{{id}}/{action}")] = partial(

@@ -219,10 +219,29 @@ def check_example(rootly: Any, example_run: ExampleRun) -> None:
             assert run.outputs == {}, where
             continue
         operation = inputs.get("operation", "create")
-        if operation != "create":
+        if operation == "pulse":
+            check_pulse(rootly, inputs, run, where)
+        elif operation != "create":
             check_operation(rootly, operation, inputs, run, where)
         else:
             check_created(rootly, by_id, inputs, run, where)
+
+
+def check_pulse(rootly: Any, inputs: dict[str, str], run: ActionRun, where: str) -> None:
+    """The pulse a step sent carries the services and environments its inputs name."""
+    pulse = next(p for p in rootly.pulses if p["id"] == run.outputs["pulse-id"])
+    sent = next(
+        r.body["data"]["attributes"]
+        for r in rootly.requests_to("POST", "/v1/pulses")
+        if r.body["data"]["attributes"]["summary"] == pulse["attributes"]["summary"]
+    )
+    for name, attribute in (("services", "service_ids"), ("environments", "environment_ids")):
+        wanted = [
+            expected_id(rootly.catalog, name, text.strip())
+            for text in re.split(r"[,\n]", inputs.get(name, ""))
+            if text.strip()
+        ]
+        assert sent.get(attribute, []) == wanted, (where, name)
 
 
 def check_created(

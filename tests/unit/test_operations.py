@@ -23,8 +23,16 @@ def problems(**raw: str) -> list[str]:
     return [p.message for p in operation_problems(operation, named, INPUT_DEFAULTS)]
 
 
-def test_only_the_six_operations_written_exactly_are_accepted() -> None:
-    assert OPERATIONS == ("create", "update", "add-event", "mitigate", "resolve", "cancel")
+def test_only_the_seven_operations_written_exactly_are_accepted() -> None:
+    assert OPERATIONS == (
+        "create",
+        "update",
+        "add-event",
+        "mitigate",
+        "resolve",
+        "cancel",
+        "pulse",
+    )
     for text in ("Resolve", "close", "resolve ", ""):
         with pytest.raises(ValueError, match="expected one of create, update, add-event"):
             parse_operation(text)

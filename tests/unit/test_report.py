@@ -121,6 +121,7 @@ def test_outputs_name_the_incident_and_only_a_confirmed_parent() -> None:
         "created": "true",
         "changed": "true",
         "failed-jobs": "",
+        "pulse-id": "",
     }
     unlinked = incident_outputs(Declared(incident(7), created=False, parent=parent))
     assert (

@@ -38,6 +38,7 @@ class Phase(Enum):
     FIND_BY_KEY = "searching for the open incidents that carry the dedup key"
     CHANGE = "changing the incident"
     READ_VALUES = "reading the custom form field values the incident has"
+    PULSE = "sending the deploy pulse"
 
 
 # Turns a failure met in a phase into the message for the user (`explain`, bound to one

@@ -37,6 +37,8 @@ __all__ = [
     "report_nothing_open",
     "report_operated",
     "report_operation_dry_run",
+    "report_pulse",
+    "report_pulse_dry_run",
     "report_search",
     "success_summary",
 ]
@@ -55,6 +57,7 @@ OUTPUT_NAMES = (
     "created",
     "changed",
     "failed-jobs",
+    "pulse-id",
 )
 
 
@@ -72,6 +75,7 @@ def _outputs(
         "created": str(created).lower(),
         "changed": str(changed).lower(),
         "failed-jobs": "",  # only a create reads the jobs (report_created sets them)
+        "pulse-id": "",  # only a pulse makes one (report_pulse sets it)
     }
     if incident is None:
         return {name: flags.get(name, "") for name in OUTPUT_NAMES}
@@ -149,6 +153,33 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
         rows.append(("⚠️ Not as asked", markdown(difference)))
     table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
     return f"{heading}\n\n| | |\n|---|---|\n{table}" if table else heading
+
+
+def report_pulse(runner: Runner, pulse_id: str, attributes: dict[str, Any]) -> None:
+    """Outputs, one log line and the job summary for a pulse Rootly recorded."""
+    outputs = _outputs(None, None, created=True, changed=True) | {"pulse-id": pulse_id}
+    for name, value in outputs.items():
+        runner.set_output(name, value)
+    summary = str(attributes.get("summary", ""))
+    runner.info(f"Marked the deploy in Rootly (pulse {one_line(pulse_id)}): {one_line(summary)}")
+    refs = ", ".join(f"{r['key']}={r['value']}" for r in attributes.get("refs", []))
+    rows = [("Pulse", f"`{markdown(pulse_id)}`"), ("Refs", markdown(refs))]
+    table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
+    runner.append_summary(f"### 📍 Rootly pulse: {markdown(summary)}\n\n| | |\n|---|---|\n{table}")
+
+
+def report_pulse_dry_run(
+    runner: Runner, request: ApiRequest, *, base_url: str, user_agent: str
+) -> None:
+    """Print the pulse that would be sent; nothing was sent."""
+    title = "Dry run: the pulse that would be sent to Rootly"
+    _show_request(runner, title, request, base_url, user_agent, private=False)
+    runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
+    summary = (request.body or {}).get("data", {}).get("attributes", {}).get("summary", "")
+    runner.append_summary(
+        f"### 🧪 Rootly pulse dry run\n\nThe inputs are valid. The action would mark "
+        f"“{markdown(str(summary))}”; nothing was sent. The exact request is in the step's log."
+    )
 
 
 def report_search(log: Log, search: Search) -> None:

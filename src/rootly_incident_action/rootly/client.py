@@ -24,7 +24,7 @@ from .requests import ApiRequest, headers
 from .retry import RetryPolicy, rate_limit_header
 
 if TYPE_CHECKING:
-    from .models import Incident, ListPage
+    from .models import Incident, ListPage, Resource
 
 __all__ = ["Pages", "RootlyClient", "proxy_for"]
 
@@ -123,6 +123,15 @@ class RootlyClient:
         return incident_from(
             request.method, request.path, status, decode_json(response.content)
         ), status
+
+    def resource(self, request: ApiRequest) -> Resource:
+        """Send a request whose answer is one resource of any kind, and read it."""
+        from .responses import decode_json, resource_from
+
+        response = self.send(request)
+        return resource_from(
+            request.method, request.path, response.status_code, decode_json(response.content)
+        )
 
     def page(self, request: ApiRequest) -> ListPage:
         """Send a request for one page of a list, and read it."""

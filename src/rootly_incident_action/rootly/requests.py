@@ -24,6 +24,7 @@ __all__ = [
     "add_form_field_selection",
     "cancel_as_duplicate",
     "create_incident",
+    "create_pulse",
     "form_field_selections",
     "get_incident",
     "headers",
@@ -128,6 +129,11 @@ def segment(value: str) -> str:
 
 def _envelope(kind: str, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"data": {"type": kind, "attributes": attributes}}
+
+
+def create_pulse(attributes: dict[str, Any]) -> ApiRequest:
+    """POST /v1/pulses with the `new_pulse` attributes: a mark on Rootly's timeline."""
+    return ApiRequest("POST", "/v1/pulses", body=_envelope("pulses", attributes))
 
 
 def create_incident(attributes: dict[str, Any], idempotency_key: str = "") -> ApiRequest:

@@ -8,9 +8,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import errors
-from .models import ErrorDocument, Incident, ListPage
+from .models import ErrorDocument, Incident, ListPage, Resource
 
-__all__ = ["decode_json", "error_for_status", "error_titles", "incident_from", "page_from"]
+__all__ = [
+    "decode_json",
+    "error_for_status",
+    "error_titles",
+    "incident_from",
+    "page_from",
+    "resource_from",
+]
 
 _BY_STATUS: dict[int, type[errors.RootlyError]] = {
     400: errors.BadRequest,
@@ -71,6 +78,21 @@ def incident_from(method: str, path: str, status: int, document: Any) -> Inciden
             status=status,
             detail="the answer carries no readable incident",
             # A 2xx to a write means Rootly did it, even if we cannot read what it made.
+            maybe_applied=method != "GET",
+        ) from None
+
+
+def resource_from(method: str, path: str, status: int, document: Any) -> Resource:
+    """The resource in a `{data: {...}}` answer (a pulse, ...); UnexpectedAnswer when none."""
+    data = document.get("data") if isinstance(document, dict) else None
+    try:
+        return Resource.model_validate(data)
+    except ValidationError:
+        raise errors.UnexpectedAnswer(
+            method,
+            path,
+            status=status,
+            detail="the answer carries no readable resource",
             maybe_applied=method != "GET",
         ) from None
 
