@@ -34,6 +34,12 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "/v1/form_fields": ("get",),
     "/v1/users": ("get",),
     "/v1/pulses": ("post",),
+    "/v1/alerts": ("get", "post"),
+    "/v1/alerts/{id}": ("get",),
+    "/v1/alerts/{id}/resolve": ("post",),
+    "/v1/alerts/{id}/acknowledge": ("post",),
+    "/v1/alert_urgencies": ("get",),
+    "/v1/escalation_policies": ("get",),
 }
 
 # Prose that is Rootly's text, not the contract.

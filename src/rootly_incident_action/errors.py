@@ -9,6 +9,8 @@ title for the annotation; `main` turns any of them into the step's outcome.
     ├── FormFieldsRefused               a required field Rootly takes under no name
     ├── FormFieldNotAdded               a value that could not be added (the incident exists)
     ├── IncidentMissing                 `incident-id` names no incident
+    ├── AlertMissing                    `alert-id` names no alert
+    ├── PagingRefused                   an alert that pages was refused (On-Call?)
     ├── NoOpenIncident                  `fail-if-missing`: nothing open carries the key
     ├── Refused                         Rootly refused a change, in its own words
     ├── ChangeFailed                    some writes failed: which were done, which may be
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ActionError",
+    "AlertMissing",
     "ChangeFailed",
     "FormFieldNotAdded",
     "FormFieldsRefused",
@@ -37,6 +40,7 @@ __all__ = [
     "InvalidInputs",
     "NoOpenIncident",
     "OutputsNotWritten",
+    "PagingRefused",
     "ParentNotFound",
     "Refused",
     "RootlyFailure",
@@ -150,6 +154,18 @@ class UnresolvedReferences(ActionError):
             "Names match exactly (then ignoring case and spacing); slugs and IDs always match. "
             "`python -m rootly_incident_action --list-catalog` shows what the token can see."
         )
+
+
+class PagingRefused(ActionError):
+    """Rootly refused an alert that pages someone: likely no Rootly On-Call."""
+
+    title = "Rootly refused to page"
+
+
+class AlertMissing(ActionError):
+    """The alert `alert-id` names does not exist, or the token cannot see it."""
+
+    title = "Alert not found"
 
 
 class RootlyFailure(ActionError):

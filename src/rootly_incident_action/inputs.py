@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from . import parsing
 from .catalog.form_fields import FormValue, parse_form_fields
-from .catalog.kinds import LIST_INPUTS
+from .catalog.kinds import LIST_INPUTS, NOTIFY_TARGETS
 from .errors import InvalidInput, InvalidInputs
 from .operations import (
     TIMESTAMP_INPUTS,
@@ -46,7 +47,9 @@ INPUT_DEFAULTS: dict[str, str] = {
     "api-url": DEFAULT_API_URL,
     "github-token": "",
     "operation": "create",
+    "target": "incident",
     "incident-id": "",
+    "alert-id": "",
     "message": "",
     "fail-if-missing": "false",
     "title": "",
@@ -59,6 +62,8 @@ INPUT_DEFAULTS: dict[str, str] = {
     "environment-from-deployment": "true",
     "teams": "",
     "causes": "",
+    "urgency": "",
+    "notify": "",
     "form-fields": "",
     "private": "false",
     "notify-emails": "",
@@ -102,6 +107,7 @@ RUNNER_DEFAULTS: dict[str, str] = {"github-token": "${{ github.token }}"}
 
 ParentMode = Literal["", "run"]
 DedupScope = Literal["run", "workflow"]
+Target = Literal["incident", "alert"]
 
 
 class Secret:
@@ -137,6 +143,9 @@ class ActionInputs:
     # the dedup key), the text of its message or event, and whether none being open
     # is an error.
     incident_id: str | None = None
+    # What `resolve` acts on: incidents (the default) or alerts, and the alert it names.
+    target: Target = "incident"
+    alert_id: str | None = None
     message: str | None = None
     fail_if_missing: bool = False
     # The fields `update` was given (inputs left at their default change nothing).
@@ -144,6 +153,9 @@ class ActionInputs:
     title: str | None = None
     summary: str | None = None
     severity: str | None = None
+    # For alerts: the urgency, and whom to page (target kind -> names, in order).
+    urgency: str | None = None
+    notify: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # list input name -> the names, slugs or IDs written, in order
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)
     environment_from_deployment: bool = True
@@ -290,12 +302,16 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         github_token=Secret(github_token),
         operation=operation,
         incident_id=incident_text,
+        target=reader.parse("target", _target, "incident"),
+        alert_id=reader.parse("alert-id", _optional_alert_id, None),
         message=reader.optional("message"),
         fail_if_missing=reader.parse("fail-if-missing", parsing.parse_bool, False),
         update_fields=frozenset(given_inputs(raw, INPUT_DEFAULTS) & set(UPDATE_FIELD_INPUTS)),
         title=reader.optional("title"),
         summary=reader.optional("summary"),
         severity=severity_text,
+        urgency=reader.optional("urgency"),
+        notify=reader.parse("notify", _notify, {}),
         references={name: reader.parse(name, _reference_list, ()) for name in LIST_INPUTS},
         environment_from_deployment=reader.parse(
             "environment-from-deployment", parsing.parse_bool, True
@@ -330,6 +346,41 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
     if reader.problems:
         raise InvalidInputs(reader.problems)
     return inputs
+
+
+def _target(text: str) -> Target:
+    if text == "incident":
+        return "incident"
+    if text == "alert":
+        return "alert"
+    raise ValueError("expected 'incident' or 'alert'")
+
+
+def _optional_alert_id(text: str) -> str | None:
+    if not text:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", text):
+        raise ValueError(
+            "expected an alert ID, such as the alert-id output of the step that raised it"
+        )
+    return text
+
+
+def _notify(text: str) -> dict[str, tuple[str, ...]]:
+    """`escalation-policy: Payments On-Call`, `team: ...`, `service: ...`, `user: ...`:
+    one per line or comma; a target kind may repeat."""
+    found: dict[str, list[str]] = {}
+    for entry in parsing.split_list(text):
+        kind, separator, name = entry.partition(":")
+        kind, name = kind.strip().lower(), name.strip()
+        if not separator or kind not in NOTIFY_TARGETS or not name:
+            raise ValueError(
+                f"{entry!r} is not '<target>: <name>' with a target of "
+                f"{', '.join(NOTIFY_TARGETS)} (e.g. 'escalation-policy: Payments On-Call')"
+            )
+        if name not in found.setdefault(kind, []):
+            found[kind].append(name)
+    return {kind: tuple(names) for kind, names in found.items()}
 
 
 def _fail_on_error(operation: Operation) -> Callable[[str], bool]:

@@ -88,6 +88,12 @@ def _run(
 
         pulse(runner, inputs, context, ledger, seams)
         return
+    if inputs.operation == "alert" or inputs.target == "alert":
+        from .flows.alert import raise_alert, resolve_alerts
+
+        act = raise_alert if inputs.operation == "alert" else resolve_alerts
+        act(runner, inputs, context, ledger, seams)
+        return
     from .flows.operate import operate
 
     operate(runner, inputs, context, ledger, seams)

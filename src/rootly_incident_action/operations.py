@@ -32,7 +32,9 @@ __all__ = [
     "parse_operation",
 ]
 
-Operation = Literal["create", "update", "add-event", "mitigate", "resolve", "cancel", "pulse"]
+Operation = Literal[
+    "create", "update", "add-event", "mitigate", "resolve", "cancel", "pulse", "alert"
+]
 OPERATIONS: tuple[Operation, ...] = get_args(Operation)
 
 
@@ -131,17 +133,73 @@ _PULSE = frozenset(
     }
 )
 _ONLY_FOR_PULSE = frozenset({"ended-at", "refs"})
+# What `alert` reads besides the common inputs: it pages, and names no incident.
+_ALERT = frozenset(
+    {
+        "title",
+        "summary",
+        "services",
+        "teams",
+        "environments",
+        "functionalities",
+        "urgency",
+        "notify",
+        "labels",
+        "context-labels",
+        "context-summary",
+        "started-at",
+        "deduplicate",
+        "dedup-key",
+        "dedup-scope",
+        "dedup-window-hours",
+    }
+)
+_ONLY_FOR_ALERTS = frozenset({"urgency", "notify", "target", "alert-id"})
 
 
 def reads(operation: Operation, every_input: frozenset[str]) -> frozenset[str]:
     """The inputs `operation` reads, out of all of the action's inputs."""
     if operation == "create":
-        return every_input - _ONLY_FOR_OTHERS - _ONLY_FOR_PULSE
+        return every_input - _ONLY_FOR_OTHERS - _ONLY_FOR_PULSE - _ONLY_FOR_ALERTS
     if operation == "pulse":
         return _COMMON | _PULSE
+    if operation == "alert":
+        return _COMMON | _ALERT
+    if operation == "resolve":
+        return _COMMON | _TARGETING | {"target", "alert-id"}
     if operation == "update":
         return _COMMON | _TARGETING | set(UPDATE_FIELD_INPUTS) | {"context-summary"}
     return _COMMON | _TARGETING
+
+
+def _alert_target_problems(given: set[str], raw: Mapping[str, str]) -> list[InvalidInput]:
+    """`resolve` with `target: alert` names alerts: by `alert-id`, or by the key they were
+    raised with (`dedup-key`, or `dedup-scope: workflow`)."""
+    problems = [
+        InvalidInput(name, raw[name].strip(), "with 'target: alert' give 'alert-id' or 'dedup-key'")
+        for name in ("incident-id", "parent-key")
+        if name in given
+    ]
+    named: list[str] = [name for name in ("alert-id", "dedup-key") if name in given]
+    if raw.get("dedup-scope", "").strip() == "workflow":
+        named.append("dedup-scope")
+    if not named:
+        problems.append(
+            InvalidInput(
+                "alert-id or dedup-key",
+                "",
+                "'target: alert' needs the alerts: give 'alert-id' (such as the alert-id output "
+                "of the step that raised it), 'dedup-key' (every open alert raised with it), or "
+                "set 'dedup-scope: workflow'",
+            )
+        )
+    elif len(named) > 1:
+        problems.append(
+            InvalidInput(
+                named[-1], raw.get(named[-1], "").strip(), "give one way to name the alerts"
+            )
+        )
+    return problems
 
 
 def parse_operation(text: str) -> Operation:
@@ -181,8 +239,10 @@ def operation_problems(
         for name in defaults
         if name in given and name not in reads(operation, every_input)
     ]
-    if operation in ("create", "pulse"):
+    if operation in ("create", "pulse", "alert"):
         return problems
+    if raw.get("target", "").strip() == "alert":
+        return problems + _alert_target_problems(given, raw)
     targets = [name for name in TARGET_INPUTS if name in given]
     workflow_scope = raw.get("dedup-scope", "").strip() == "workflow"
     if not targets and not workflow_scope:

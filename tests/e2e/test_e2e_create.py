@@ -113,6 +113,9 @@ def test_every_input_reaches_rootly_and_the_outputs_name_the_incident(
         "changed": "true",
         "failed-jobs": "[]",  # nothing had failed in the run GitHub listed
         "pulse-id": "",
+        "alert-id": "",
+        "alert-url": "",
+        "alert-short-id": "",
     }
     assert stored["attributes"]["kind"] == "normal_sub"
     assert f"]({stored['attributes']['url']})" in run.summary

@@ -140,3 +140,39 @@ def test_a_matrix_whose_parent_is_resolved_when_it_passes(
     assert passing.outputs["incident-id"] == parents[0]["id"]
     assert {i["attributes"]["status"] for i in rootly.incidents} == {"resolved"}
     assert parents[0]["attributes"]["resolution_message"] == "Every shard passes again."
+
+
+def test_page_then_declare_then_resolve_the_alert_when_green(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    pattern = start_example(example("Paging on-call: `operation: alert`"), rootly)
+
+    alert = run(pattern, action, "page-and-declare", 0, "2001")
+    incident = run(pattern, action, "page-and-declare", 1, "2001")
+    rerun_alert = run(pattern, action, "page-and-declare", 0, "2002")
+    green = run(pattern, action, "resolve-alert", 0, "2003")
+
+    alert_id = alert.outputs["alert-id"]
+    assert rootly.incidents[0]["attributes"]["alert_ids"] == [alert_id]
+    assert incident.outputs["created"] == "true"
+    assert rerun_alert.outputs["alert-id"] == alert_id  # the next red run pages nobody again
+    assert len(rootly.alerts) == 1
+    assert green.outputs["alert-id"] == alert_id
+    assert rootly.alerts[0]["attributes"]["status"] == "resolved"
+
+
+def test_a_pulse_on_every_successful_deploy(action: ActionHarness, rootly: RootlyStandIn) -> None:
+    pattern = start_example(example("Marking deploys: `operation: pulse`"), rootly)
+
+    first = run(pattern, action, "deploy", 0, "3001")
+    second = run(pattern, action, "deploy", 0, "3002")
+
+    assert [p["id"] for p in rootly.pulses] == [
+        first.outputs["pulse-id"],
+        second.outputs["pulse-id"],
+    ]
+    refs = {
+        r["key"]: r["value"]
+        for r in rootly.requests_to("POST", "/v1/pulses")[1].body["data"]["attributes"]["refs"]
+    }
+    assert "/actions/runs/3002/" in refs["run"]

@@ -85,6 +85,11 @@ class IncidentBook:
         self.selections: dict[str, list[dict[str, Any]]] = {}
         # Deploy marks (POST /v1/pulses), in the order they came.
         self.pulses: list[dict[str, Any]] = []
+        self.alerts: list[dict[str, Any]] = []
+        # Whether the account has Rootly On-Call, and how an alert that pages is answered
+        # without it (undocumented): refused with a 422, or raised with nobody paged.
+        self.on_call: str = "enabled"  # enabled | refused | ignored
+        self._alert_numbers = itertools.count(1)
         self.required_form_fields: set[str] = set()
         self.slack_enabled = True
         # How many incident list queries miss a new incident (a lagging search index).
@@ -198,6 +203,106 @@ class IncidentBook:
             self._unlisted[incident["id"]] = self.list_lag
             self.selections[incident["id"]] = list(kept)
         return incident
+
+    def add_alert(self, attributes: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/alerts. Alerts sharing an open alert's `deduplication_key` are that
+        alert (as Rootly documents); unknown IDs are a 404; paging follows `on_call`."""
+        for attribute, kind in (
+            ("service_ids", "services"),
+            ("group_ids", "teams"),
+            ("environment_ids", "environments"),
+            ("functionality_ids", "functionalities"),
+        ):
+            for entry_id in attributes.get(attribute) or []:
+                if self.catalog.by_id(kind, entry_id) is None:
+                    raise Answer(404, "Not found or unauthorized")
+        urgency = attributes.get("alert_urgency_id")
+        if urgency and self.catalog.by_id("alert_urgencies", urgency) is None:
+            raise Answer(404, "Not found or unauthorized")
+        targets = attributes.get("notification_targets") or []
+        kinds = {"EscalationPolicy": "escalation_policies", "Group": "teams", "Service": "services"}
+        for target in targets:
+            target_kind = kinds.get(target["type"])
+            known = (
+                any(u.id == target["id"] for u in self.catalog.entries["users"])
+                if target["type"] == "User"
+                else target_kind is not None
+                and self.catalog.by_id(target_kind, target["id"]) is not None
+            )
+            if not known:
+                raise Answer(422, f"Notification target {target['type']} must exist")
+        if targets and self.on_call == "refused":
+            raise Answer(422, "Notification targets are only available with Rootly On-Call")
+        key = attributes.get("deduplication_key")
+        with self._lock:
+            for alert in self.alerts:
+                same = key and alert["attributes"].get("deduplication_key") == key
+                if same and alert["attributes"]["status"] != "resolved":
+                    return alert
+            number = next(self._alert_numbers)
+            stamp = now()
+            paged = bool(targets) and self.on_call == "enabled"
+            alert = {
+                "id": str(uuid.uuid4()),
+                "type": "alerts",
+                "attributes": {
+                    "short_id": f"ALRT-{number}",
+                    "source": "api",
+                    "status": "triggered" if paged else "open",
+                    "summary": attributes["summary"],
+                    "description": attributes.get("description"),
+                    "services": [],
+                    "groups": [],
+                    "functionalities": [],
+                    "environments": [],
+                    "service_ids": attributes.get("service_ids") or [],
+                    "group_ids": attributes.get("group_ids") or [],
+                    "environment_ids": attributes.get("environment_ids") or [],
+                    "functionality_ids": attributes.get("functionality_ids") or [],
+                    "alert_urgency_id": urgency,
+                    "labels": attributes.get("labels") or [],
+                    "external_id": attributes.get("external_id"),
+                    "external_url": attributes.get("external_url"),
+                    "deduplication_key": key,
+                    "url": f"https://rootly.com/account/alerts/ALRT-{number}",
+                    "started_at": attributes.get("started_at") or stamp,
+                    "ended_at": None,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            }
+            if paged:  # absent, not null, when nobody was paged (the enum has no null)
+                alert["attributes"]["notification_target_type"] = targets[0]["type"]
+                alert["attributes"]["notification_target_id"] = targets[0]["id"]
+            self.alerts.append(alert)
+        return alert
+
+    def alerts_since(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        """GET /v1/alerts, narrowed by `filter[created_at][gte]` (newest first)."""
+        since = query.get("filter[created_at][gte]")
+        found = [
+            a
+            for a in self.alerts
+            if not since or _instant(a["attributes"]["created_at"]) >= _instant(since)
+        ]
+        return list(reversed(found))
+
+    def find_alert(self, key: str) -> dict[str, Any]:
+        found = next((a for a in self.alerts if a["id"] == key), None)
+        if found is None:
+            raise Answer(404, "Not found or unauthorized")
+        return found
+
+    def move_alert(self, key: str, status: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        """POST .../resolve or .../acknowledge."""
+        alert = self.find_alert(key)
+        with self._lock:
+            alert["attributes"]["status"] = status
+            alert["attributes"]["updated_at"] = now()
+            if status == "resolved":
+                alert["attributes"]["ended_at"] = now()
+                alert["attributes"]["resolution_message"] = attributes.get("resolution_message")
+        return alert
 
     def add_pulse(self, attributes: dict[str, Any]) -> dict[str, Any]:
         """POST /v1/pulses: 404 for a service or environment no catalog entry has."""

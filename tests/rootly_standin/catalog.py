@@ -27,6 +27,8 @@ KINDS: dict[str, str] = {
     "form_fields": "form_fields",
     "form_field_options": "form_field_options",
     "users": "users",
+    "alert_urgencies": "alert_urgencies",
+    "escalation_policies": "escalation_policies",
 }
 
 
@@ -51,6 +53,10 @@ class Entry:
         stamps = {"created_at": CREATED_AT, "updated_at": CREATED_AT}
         if self.kind == "users":
             return {"email": self.slug, "full_name": self.name, **stamps}
+        if self.kind == "alert_urgencies":
+            return {"name": self.name, "description": "", "position": 1, **self.extra, **stamps}
+        if self.kind == "escalation_policies":
+            return {"name": self.name, "repeat_count": 1, "created_by_user_id": 1, **stamps}
         if self.kind == "form_field_options":
             return {"value": self.name, "color": "#888888", "position": 1, **self.extra, **stamps}
         return {"name": self.name, "slug": self.slug, **stamps, **self.extra}
@@ -147,6 +153,10 @@ def default_catalog() -> Catalog:
         catalog.add("incident_types", name)
     for name in ("Bad deploy", "Capacity"):
         catalog.add("causes", name)
+    for position, name in enumerate(("High", "Medium", "Low"), start=1):
+        catalog.add("alert_urgencies", name, position=position)
+    for name in ("Payments On-Call", "Platform On-Call"):
+        catalog.add("escalation_policies", name)
     catalog.add("users", "Alice Example", "alice@acme.test")
     catalog.add("users", "Bob Example", "bob@acme.test")
     catalog.add_form_field("Region", "select", options=("eu-west", "us-east", "ap-south"))

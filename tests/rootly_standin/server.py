@@ -51,6 +51,8 @@ LIST_PATHS = {
     "/v1/causes": "causes",
     "/v1/form_fields": "form_fields",
     "/v1/users": "users",
+    "/v1/alert_urgencies": "alert_urgencies",
+    "/v1/escalation_policies": "escalation_policies",
 }
 INCIDENT_QUERY = frozenset(
     {
@@ -143,6 +145,18 @@ class RootlyStandIn:
     @property
     def pulses(self) -> list[dict[str, Any]]:
         return self.book.pulses
+
+    @property
+    def alerts(self) -> list[dict[str, Any]]:
+        return self.book.alerts
+
+    @property
+    def on_call(self) -> str:
+        return self.book.on_call
+
+    @on_call.setter
+    def on_call(self, value: str) -> None:
+        self.book.on_call = value
 
     @property
     def form_field_selections(self) -> dict[str, list[dict[str, Any]]]:
@@ -361,6 +375,20 @@ class RootlyStandIn:
                 {"data": book.update_selection(key, attributes)},
             ),
             ("POST", "/v1/pulses"): lambda: (201, {"data": book.add_pulse(attributes)}),
+            ("POST", "/v1/alerts"): lambda: (201, {"data": book.add_alert(attributes)}),
+            ("GET", "/v1/alerts"): lambda: (
+                200,
+                paged("/v1/alerts", query, book.alerts_since(query), self.behaviour.paging),
+            ),
+            ("GET", "/v1/alerts/{id}"): lambda: (200, {"data": book.find_alert(key)}),
+            ("POST", "/v1/alerts/{id}/resolve"): lambda: (
+                200,
+                {"data": book.move_alert(key, "resolved", attributes)},
+            ),
+            ("POST", "/v1/alerts/{id}/acknowledge"): lambda: (
+                200,
+                {"data": book.move_alert(key, "acknowledged", attributes)},
+            ),
         }
         for action in ("mitigate", "resolve", "cancel"):
             routes[("PUT", f"/v1/incidents/{{id}}/{action}")] = partial(

@@ -221,10 +221,30 @@ def check_example(rootly: Any, example_run: ExampleRun) -> None:
         operation = inputs.get("operation", "create")
         if operation == "pulse":
             check_pulse(rootly, inputs, run, where)
+        elif operation == "alert":
+            check_alert(rootly, inputs, run, where)
+        elif inputs.get("target") == "alert":
+            resolved = [a for a in rootly.alerts if a["attributes"]["status"] == "resolved"]
+            assert run.outputs["changed"] == ("true" if resolved else "false"), where
         elif operation != "create":
             check_operation(rootly, operation, inputs, run, where)
         else:
             check_created(rootly, by_id, inputs, run, where)
+
+
+def check_alert(rootly: Any, inputs: dict[str, str], run: ActionRun, where: str) -> None:
+    """The alert a step raised carries the services and urgency its inputs name."""
+    alert = next(a for a in rootly.alerts if a["id"] == run.outputs["alert-id"])
+    attributes = alert["attributes"]
+    wanted = [
+        expected_id(rootly.catalog, "services", text.strip())
+        for text in re.split(r"[,\n]", inputs.get("services", ""))
+        if text.strip()
+    ]
+    assert attributes["service_ids"] == wanted, where
+    if inputs.get("urgency"):
+        urgency = expected_id(rootly.catalog, "alert_urgencies", inputs["urgency"])
+        assert attributes["alert_urgency_id"] == urgency, where
 
 
 def check_pulse(rootly: Any, inputs: dict[str, str], run: ActionRun, where: str) -> None:

@@ -23,7 +23,7 @@ def problems(**raw: str) -> list[str]:
     return [p.message for p in operation_problems(operation, named, INPUT_DEFAULTS)]
 
 
-def test_only_the_seven_operations_written_exactly_are_accepted() -> None:
+def test_only_the_eight_operations_written_exactly_are_accepted() -> None:
     assert OPERATIONS == (
         "create",
         "update",
@@ -32,6 +32,7 @@ def test_only_the_seven_operations_written_exactly_are_accepted() -> None:
         "resolve",
         "cancel",
         "pulse",
+        "alert",
     )
     for text in ("Resolve", "close", "resolve ", ""):
         with pytest.raises(ValueError, match="expected one of create, update, add-event"):

@@ -122,6 +122,9 @@ def test_outputs_name_the_incident_and_only_a_confirmed_parent() -> None:
         "changed": "true",
         "failed-jobs": "",
         "pulse-id": "",
+        "alert-id": "",
+        "alert-url": "",
+        "alert-short-id": "",
     }
     unlinked = incident_outputs(Declared(incident(7), created=False, parent=parent))
     assert (

@@ -119,6 +119,21 @@ KINDS: dict[str, CatalogKind] = {
             "form_fields", "/v1/form_fields", "form field", "form fields", include="options"
         ),
         CatalogKind("users", "/v1/users", "user", "users", name_field="full_name", slugs=False),
+        # For alerts: how urgent (`urgency`), and whom to page (`notify`).
+        CatalogKind(
+            "alert_urgencies",
+            "/v1/alert_urgencies",
+            "alert urgency",
+            "alert urgencies",
+            slugs=False,
+        ),
+        CatalogKind(
+            "escalation_policies",
+            "/v1/escalation_policies",
+            "escalation policy",
+            "escalation policies",
+            slugs=False,
+        ),
     )
 }
 
@@ -128,6 +143,28 @@ KINDS_BY_INPUT: dict[str, CatalogKind] = {
 KINDS_BY_VALUE_KIND: dict[str, CatalogKind] = {
     kind.value_kind: kind for kind in KINDS.values() if kind.value_kind
 }
+# What an alert may page (`notify: <target>: <name>`): the target -> its catalog kind and
+# the type Rootly's `notification_targets` call it.
+NOTIFY_TARGETS: dict[str, tuple[str, str]] = {
+    "escalation-policy": ("escalation_policies", "EscalationPolicy"),
+    "team": ("teams", "Group"),
+    "service": ("services", "Service"),
+    "user": ("users", "User"),
+}
+# References an alert resolves that are no incident input: the urgency, and one key per
+# kind of notification target ("notify (team)").
+EXTRA_REFERENCES: dict[str, str] = {
+    "urgency": "alert_urgencies",
+    **{f"notify ({target})": kind for target, (kind, _) in NOTIFY_TARGETS.items()},
+}
+
+
+def kind_for_reference(name: str) -> CatalogKind:
+    """The catalog kind a reference of a draft names: an input's, or an alert's extra."""
+    found = KINDS_BY_INPUT.get(name)
+    return found if found is not None else KINDS[EXTRA_REFERENCES[name]]
+
+
 # The inputs that take a list of references, in the order the README lists them.
 LIST_INPUTS: tuple[str, ...] = tuple(
     name for name, kind in KINDS_BY_INPUT.items() if not kind.single

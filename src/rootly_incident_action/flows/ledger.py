@@ -90,7 +90,7 @@ class Ledger:
         if self.pending:
             lines.append(
                 f"Sent without an answer, so Rootly may have applied them: "
-                f"{'; '.join(self.pending)}. Look at the incident before re-running: a "
+                f"{'; '.join(self.pending)}. Look at it in Rootly before re-running: a "
                 "re-run skips a mitigate, resolve or cancel already done, but sends an "
                 "update or an event again."
             )

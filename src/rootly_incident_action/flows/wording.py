@@ -39,6 +39,10 @@ class Phase(Enum):
     CHANGE = "changing the incident"
     READ_VALUES = "reading the custom form field values the incident has"
     PULSE = "sending the deploy pulse"
+    ALERT = "raising the alert"
+    FIND_ALERTS = "searching for the open alerts raised with the dedup key"
+    FIND_ALERT = "reading the alert named by 'alert-id'"
+    RESOLVE_ALERT = "resolving the alert"
 
 
 # Turns a failure met in a phase into the message for the user (`explain`, bound to one

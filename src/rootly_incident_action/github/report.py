@@ -21,16 +21,21 @@ from .runner import Log, Runner
 if TYPE_CHECKING:
     # Only for annotations: the response models are not needed for a dry run or an
     # input error, so they are not imported on the way there.
+    from ..flows.alert import ResolvedAlerts
     from ..flows.declare import Declared
     from ..flows.operate import Operated
     from ..flows.store import Search
+    from ..plan.alert import AlertDraft
     from ..plan.lifecycle import Change
-    from ..rootly.models import Incident
+    from ..rootly.models import Incident, Resource
     from ..rootly.requests import ApiRequest
 
 __all__ = [
     "OUTPUT_NAMES",
     "incident_outputs",
+    "report_alert",
+    "report_alert_dry_run",
+    "report_alerts_resolved",
     "report_created",
     "report_dry_run",
     "report_failure",
@@ -58,6 +63,9 @@ OUTPUT_NAMES = (
     "changed",
     "failed-jobs",
     "pulse-id",
+    "alert-id",
+    "alert-url",
+    "alert-short-id",
 )
 
 
@@ -76,6 +84,7 @@ def _outputs(
         "changed": str(changed).lower(),
         "failed-jobs": "",  # only a create reads the jobs (report_created sets them)
         "pulse-id": "",  # only a pulse makes one (report_pulse sets it)
+        **dict.fromkeys(("alert-id", "alert-url", "alert-short-id"), ""),  # alerts: report_alert
     }
     if incident is None:
         return {name: flags.get(name, "") for name in OUTPUT_NAMES}
@@ -153,6 +162,75 @@ def success_summary(declared: Declared, draft: IncidentDraft, context: RunContex
         rows.append(("⚠️ Not as asked", markdown(difference)))
     table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
     return f"{heading}\n\n| | |\n|---|---|\n{table}" if table else heading
+
+
+def _alert_outputs(alert: Resource | None) -> dict[str, str]:
+    attributes = alert.attributes if alert else {}
+    return {
+        "alert-id": alert.id if alert else "",
+        "alert-url": str(attributes.get("url") or ""),
+        "alert-short-id": str(attributes.get("short_id") or ""),
+    }
+
+
+def report_alert(runner: Runner, alert: Resource, draft: AlertDraft, *, created: bool) -> None:
+    """Outputs, one log line and the job summary for an alert raised (or reused: a re-run
+    never pages twice)."""
+    outputs = _outputs(None, None, created=created, changed=created)
+    outputs |= _alert_outputs(alert) | {"failed-jobs": failed_jobs_json(draft.failed_jobs)}
+    for name, value in outputs.items():
+        runner.set_output(name, value)
+    short = one_line(str(alert.attributes.get("short_id") or alert.id))
+    url = safe_url(str(alert.attributes.get("url") or ""))
+    verb = "Raised" if created else "Reused the open"
+    runner.info(f"{verb} Rootly alert {short}" + (f": {url}" if url else ""))
+    summary = str(alert.attributes.get("summary") or draft.summary)
+    heading = "### 🔔 Rootly alert " + link(f"{short} {summary}", url)
+    rows = [("Status", markdown(str(alert.attributes.get("status") or "")))]
+    if not created:
+        rows.append(("Raised", "earlier, with the same dedup key: reused, nobody paged again"))
+    if draft.failed_jobs:
+        rows.append(("Failed jobs", "<br>".join(listed(draft.failed_jobs))))
+    table = "\n".join(f"| {key} | {value} |" for key, value in rows if value)
+    runner.append_summary(f"{heading}\n\n| | |\n|---|---|\n{table}")
+
+
+def report_alert_dry_run(
+    runner: Runner, request: ApiRequest, *, base_url: str, user_agent: str
+) -> None:
+    """Print the alert that would be raised; nothing was sent."""
+    title = "Dry run: the alert that would be raised in Rootly"
+    _show_request(runner, title, request, base_url, user_agent, private=False)
+    runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
+    summary = (request.body or {}).get("data", {}).get("attributes", {}).get("summary", "")
+    runner.append_summary(
+        f"### 🧪 Rootly alert dry run\n\nThe inputs are valid. The action would raise "
+        f"“{markdown(str(summary))}”; nothing was sent. The exact request is in the step's log."
+    )
+
+
+def report_alerts_resolved(runner: Runner, done: ResolvedAlerts, nothing: str) -> None:
+    """Outputs, a log line per alert and the job summary after resolving alerts
+    (`nothing`: what was searched, when no alert was open)."""
+    first = done.alerts[0] if done.alerts else None
+    outputs = _outputs(None, None, created=False, changed=bool(done.resolved))
+    for name, value in (outputs | _alert_outputs(first)).items():
+        runner.set_output(name, value)
+    if not done.alerts:
+        runner.info(one_line(nothing))
+        runner.append_summary(f"### ☑️ Rootly: nothing to do\n\n{markdown(nothing)}")
+        return
+    rows = []
+    for alert in done.alerts:
+        short = one_line(str(alert.attributes.get("short_id") or alert.id))
+        changed = alert.id in done.resolved
+        said = "resolved" if changed else "left alone: already resolved"
+        runner.info(f"Alert {short} {said}.")
+        rows.append(f"| {markdown(short)} | {said} |")
+    runner.append_summary(
+        f"### ✅ Rootly: {len(done.resolved)} of {len(done.alerts)} alert(s) resolved\n\n"
+        "| Alert | This step |\n|---|---|\n" + "\n".join(rows)
+    )
 
 
 def report_pulse(runner: Runner, pulse_id: str, attributes: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ from ..catalog.form_fields import (
     selection_for,
     values_of,
 )
-from ..catalog.kinds import KINDS, KINDS_BY_INPUT
+from ..catalog.kinds import KINDS, kind_for_reference
 from ..catalog.lookup import Field, Lookup
 from ..catalog.matching import Ambiguous, CatalogEntry, Matched, MatchOutcome, Missing, match
 from ..errors import UnresolvedReferences
@@ -93,6 +93,8 @@ class Problem:
 
 def match_name(kind: str, text: str, snapshot: Snapshot) -> MatchOutcome | Lookup:
     """What `text` names among `kind`, or the lookup that must come first."""
+    if kind == "users":
+        return _user(text, snapshot)
     listed = snapshot.listed(kind)
     if listed is not None:
         return match(text, listed)
@@ -108,6 +110,20 @@ def match_name(kind: str, text: str, snapshot: Snapshot) -> MatchOutcome | Looku
         if outcome is not None:
             return outcome
     return Lookup(kind, "list")
+
+
+def _user(text: str, snapshot: Snapshot) -> MatchOutcome | Lookup:
+    """A user named by email (asked exactly) or by Rootly's numeric user ID."""
+    if text.isdigit():
+        return Matched(CatalogEntry(id=text, name=text))  # taken on trust; Rootly checks
+    if not is_email(text):
+        return Missing(())
+    lookup = Lookup("users", "email", text.casefold())
+    answer = snapshot.answers.get(lookup)
+    if answer is None:
+        return lookup
+    hits = tuple(entry for entry in answer if entry.slug.casefold() == text.casefold())
+    return Matched(hits[0]) if len(hits) == 1 else Missing(())
 
 
 def _exactly(lookup: Lookup, snapshot: Snapshot) -> MatchOutcome | Lookup | None:
@@ -129,7 +145,7 @@ def _field_of(entry: CatalogEntry, asked: Field) -> str:
 def _references(draft: IncidentDraft) -> list[tuple[str, str, str]]:
     """(input name, kind, text) for every catalog reference of a draft."""
     return [
-        (draft.input_prefix + name, KINDS_BY_INPUT[name].key, text)
+        (draft.input_prefix + name, kind_for_reference(name).key, text)
         for name, texts in draft.all_references().items()
         for text in texts
     ]

@@ -23,15 +23,19 @@ __all__ = [
     "add_event",
     "add_form_field_selection",
     "cancel_as_duplicate",
+    "create_alert",
     "create_incident",
     "create_pulse",
     "form_field_selections",
+    "get_alert",
     "get_incident",
     "headers",
     "incidents_numbered",
+    "list_alerts",
     "list_entries",
     "list_incidents",
     "mark_duplicate",
+    "resolve_alert",
     "segment",
     "transition",
     "update_form_field_selection",
@@ -129,6 +133,32 @@ def segment(value: str) -> str:
 
 def _envelope(kind: str, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"data": {"type": kind, "attributes": attributes}}
+
+
+def create_alert(attributes: dict[str, Any]) -> ApiRequest:
+    """POST /v1/alerts with the `new_alert` attributes: Rootly pages its targets."""
+    return ApiRequest("POST", "/v1/alerts", body=_envelope("alerts", attributes))
+
+
+def get_alert(alert_id: str) -> ApiRequest:
+    """GET /v1/alerts/{id}."""
+    return ApiRequest("GET", f"/v1/alerts/{segment(alert_id)}")
+
+
+def list_alerts(created_since: str) -> ApiRequest:
+    """Alerts created at or after `created_since` (which are open is decided on our side)."""
+    params: Params = {
+        "filter[created_at][gte]": created_since,
+        "page[number]": 1,
+        "page[size]": PAGE_SIZE,
+    }
+    return ApiRequest("GET", "/v1/alerts", params)
+
+
+def resolve_alert(alert_id: str, message: str) -> ApiRequest:
+    """POST /v1/alerts/{id}/resolve with a resolution message (`resolve_alert`)."""
+    body = _envelope("alerts", {"resolution_message": message})
+    return ApiRequest("POST", f"/v1/alerts/{segment(alert_id)}/resolve", body=body)
 
 
 def create_pulse(attributes: dict[str, Any]) -> ApiRequest:
