@@ -11,6 +11,8 @@
    a red run declares the incident, then a green run resolves it with
    `dedup-scope: workflow` (the failure job skipped), and a second green run finds
    nothing open.
+4. tests/workflows/pulse.yml, the README's "Marking deploys" pattern: a deploy job marks
+   itself with a pulse through `uses: ./`, services and environments resolved by name.
 Exits non-zero, saying why, when one does not behave.
 """
 
@@ -91,6 +93,9 @@ def main() -> None:
     with RootlyStandIn(token="act-token", port=0) as rootly:
         check_resolve_on_recovery(rootly)
 
+    with RootlyStandIn(token="act-token", port=0) as rootly:
+        check_pulse(rootly)
+
 
 def recovery_run(rootly: RootlyStandIn, outcome: str) -> str:
     """One run of the pattern whose deploy job ends `outcome` (red or green); its log."""
@@ -128,6 +133,24 @@ def check_resolve_on_recovery(rootly: RootlyStandIn) -> None:
     if len(rootly.incidents) != 1 or status != "resolved" or rootly.violations:
         fail(f"expected one resolved incident: {rootly.incidents}, {rootly.violations}", again)
     print("resolve-on-recovery.yml: a red run declared, a green run resolved, the next did nothing")
+
+
+def check_pulse(rootly: RootlyStandIn) -> None:
+    code, log = act(
+        "workflow_dispatch",
+        "-W",
+        "tests/workflows/pulse.yml",
+        "-s",
+        f"ROOTLY_API_TOKEN={rootly.token}",
+        "--env",
+        f"ROOTLY_API_URL={rootly.url}",
+    )
+    if code != 0 or len(rootly.pulses) != 1 or rootly.violations:
+        fail(f"the deploy did not mark one pulse: {rootly.pulses}, {rootly.violations}", log)
+    sent = rootly.requests_to("POST", "/v1/pulses")[0].body["data"]["attributes"]
+    if sent.get("environment_ids") != [stable_id("environments", "production")]:
+        fail(f"the pulse has the wrong environments: {sent}", log)
+    print(f"pulse.yml: marked {sent['summary']!r} through uses: ./")
 
 
 if __name__ == "__main__":
