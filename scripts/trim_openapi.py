@@ -40,6 +40,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "/v1/alerts/{id}/acknowledge": ("post",),
     "/v1/alert_urgencies": ("get",),
     "/v1/escalation_policies": ("get",),
+    "/v1/alert_fields": ("get",),
 }
 
 # Prose that is Rootly's text, not the contract.

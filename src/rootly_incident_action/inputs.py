@@ -64,6 +64,7 @@ INPUT_DEFAULTS: dict[str, str] = {
     "causes": "",
     "urgency": "",
     "notify": "",
+    "alert-fields": "",
     "form-fields": "",
     "private": "false",
     "notify-emails": "",
@@ -156,6 +157,8 @@ class ActionInputs:
     # For alerts: the urgency, and whom to page (target kind -> names, in order).
     urgency: str | None = None
     notify: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Custom alert fields: name, slug or ID -> the text value.
+    alert_fields: dict[str, str] = field(default_factory=dict)
     # list input name -> the names, slugs or IDs written, in order
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)
     environment_from_deployment: bool = True
@@ -312,6 +315,7 @@ def parse_inputs(raw: Mapping[str, str]) -> ActionInputs:
         severity=severity_text,
         urgency=reader.optional("urgency"),
         notify=reader.parse("notify", _notify, {}),
+        alert_fields=reader.parse("alert-fields", _alert_fields, {}),
         references={name: reader.parse(name, _reference_list, ()) for name in LIST_INPUTS},
         environment_from_deployment=reader.parse(
             "environment-from-deployment", parsing.parse_bool, True
@@ -462,6 +466,17 @@ def _timeout_seconds(text: str) -> float:
 
 def _deadline_seconds(text: str) -> float:
     return parsing.parse_number_within(text, 3600, "seconds", "120")
+
+
+def _alert_fields(text: str) -> dict[str, str]:
+    """Like `form-fields`, a YAML or JSON mapping; an alert field takes one text value."""
+    if not text:
+        return {}
+    fields = parse_form_fields(text)
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise ValueError(f"alert field {name!r} takes one text value, not a list")
+    return {name: str(value) for name, value in fields.items()}
 
 
 def _optional_form_fields(text: str) -> dict[str, FormValue]:

@@ -144,6 +144,7 @@ _ALERT = frozenset(
         "functionalities",
         "urgency",
         "notify",
+        "alert-fields",
         "labels",
         "context-labels",
         "context-summary",
@@ -154,7 +155,7 @@ _ALERT = frozenset(
         "dedup-window-hours",
     }
 )
-_ONLY_FOR_ALERTS = frozenset({"urgency", "notify", "target", "alert-id"})
+_ONLY_FOR_ALERTS = frozenset({"urgency", "notify", "alert-fields", "target", "alert-id"})
 
 
 def reads(operation: Operation, every_input: frozenset[str]) -> frozenset[str]:

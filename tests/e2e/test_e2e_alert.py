@@ -10,6 +10,7 @@ from action_harness import RUN_ID, SERVER_URL, ActionHarness
 from github_standin import GitHubStandIn, example_jobs
 from rootly_incident_action.plan.dedup import DEDUP_LABEL
 from rootly_standin import RootlyStandIn, stable_id
+from rootly_standin.rounds import round_trips
 
 ALERT = {
     "operation": "alert",
@@ -165,3 +166,38 @@ def test_the_dry_run_shows_the_exact_alert_and_sends_nothing(
     assert f"POST {rootly.url}/v1/alerts" in run.stdout
     assert '"notification_targets": [' in run.stdout
     assert stable_id("escalation_policies", "payments-on-call") in run.stdout
+
+
+def test_the_alert_and_the_pulse_are_written_in_round_trip_two(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    rootly.latency = 0.1
+
+    alert = action.run(ALERT)
+    pulse = action.run({"operation": "pulse", "services": "Payments", "environments": "production"})
+
+    for run, path in ((alert, "/v1/alerts"), (pulse, "/v1/pulses")):
+        write = next(r for r in run.sent if (r.method, r.path) == ("POST", path))
+        assert round_trips(run.sent)[run.sent.index(write)] == 2, [
+            (r.method, r.path) for r in run.sent
+        ]
+
+
+def test_custom_alert_fields_are_named_as_form_fields_are(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    fields = "Runbook: https://runbooks.acme.test/deploy\ndeploy-id: d-42"
+
+    run = action.run({**ALERT, "alert-fields": fields})
+
+    assert run.exit_code == 0, run.stdout
+    assert sent(rootly)["alert_field_values_attributes"] == [
+        {
+            "alert_field_id": stable_id("alert_fields", "runbook"),
+            "value": "https://runbooks.acme.test/deploy",
+        },
+        {"alert_field_id": stable_id("alert_fields", "deploy-id"), "value": "d-42"},
+    ]
+    wrong = action.run({**ALERT, "alert-fields": "Runbok: x"})
+    assert wrong.exit_code == 1
+    assert "alert-fields (Runbok): 'Runbok' matches no alert field" in wrong.error.message

@@ -231,6 +231,9 @@ class IncidentBook:
             )
             if not known:
                 raise Answer(422, f"Notification target {target['type']} must exist")
+        for value in attributes.get("alert_field_values_attributes") or []:
+            if self.catalog.by_id("alert_fields", value["alert_field_id"]) is None:
+                raise Answer(422, "Alert field must exist")
         if targets and self.on_call == "refused":
             raise Answer(422, "Notification targets are only available with Rootly On-Call")
         key = attributes.get("deduplication_key")

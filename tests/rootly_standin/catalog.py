@@ -29,6 +29,7 @@ KINDS: dict[str, str] = {
     "users": "users",
     "alert_urgencies": "alert_urgencies",
     "escalation_policies": "escalation_policies",
+    "alert_fields": "alert_fields",
 }
 
 
@@ -55,6 +56,8 @@ class Entry:
             return {"email": self.slug, "full_name": self.name, **stamps}
         if self.kind == "alert_urgencies":
             return {"name": self.name, "description": "", "position": 1, **self.extra, **stamps}
+        if self.kind == "alert_fields":
+            return {"name": self.name, "slug": self.slug, "kind": "custom", **stamps}
         if self.kind == "escalation_policies":
             return {"name": self.name, "repeat_count": 1, "created_by_user_id": 1, **stamps}
         if self.kind == "form_field_options":
@@ -157,6 +160,8 @@ def default_catalog() -> Catalog:
         catalog.add("alert_urgencies", name, position=position)
     for name in ("Payments On-Call", "Platform On-Call"):
         catalog.add("escalation_policies", name)
+    for name in ("Runbook", "Deploy ID"):
+        catalog.add("alert_fields", name)
     catalog.add("users", "Alice Example", "alice@acme.test")
     catalog.add("users", "Bob Example", "bob@acme.test")
     catalog.add_form_field("Region", "select", options=("eu-west", "us-east", "ap-south"))

@@ -53,6 +53,7 @@ LIST_PATHS = {
     "/v1/users": "users",
     "/v1/alert_urgencies": "alert_urgencies",
     "/v1/escalation_policies": "escalation_policies",
+    "/v1/alert_fields": "alert_fields",
 }
 INCIDENT_QUERY = frozenset(
     {

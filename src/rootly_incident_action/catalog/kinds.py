@@ -127,6 +127,7 @@ KINDS: dict[str, CatalogKind] = {
             "alert urgencies",
             slugs=False,
         ),
+        CatalogKind("alert_fields", "/v1/alert_fields", "alert field", "alert fields", slugs=False),
         CatalogKind(
             "escalation_policies",
             "/v1/escalation_policies",
@@ -159,10 +160,18 @@ EXTRA_REFERENCES: dict[str, str] = {
 }
 
 
+# An alert's custom field, one reference each: "alert-fields (Runbook)".
+ALERT_FIELD_REFERENCE = "alert-fields ({})"
+
+
 def kind_for_reference(name: str) -> CatalogKind:
     """The catalog kind a reference of a draft names: an input's, or an alert's extra."""
     found = KINDS_BY_INPUT.get(name)
-    return found if found is not None else KINDS[EXTRA_REFERENCES[name]]
+    if found is not None:
+        return found
+    if name.startswith("alert-fields ("):
+        return KINDS["alert_fields"]
+    return KINDS[EXTRA_REFERENCES[name]]
 
 
 # The inputs that take a list of references, in the order the README lists them.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..catalog.kinds import NOTIFY_TARGETS
+from ..catalog.kinds import ALERT_FIELD_REFERENCE, NOTIFY_TARGETS
 from ..github.context import RunContext
 from ..github.escape import github_url
 from ..github.jobs import FailedJob, failed_jobs_block, naming_jobs
@@ -45,6 +45,8 @@ class AlertDraft:
     external_id: str = ""
     dedup_key: str | None = None
     started_at: str = ""
+    # Custom alert fields: the name, slug or ID written -> the value.
+    alert_fields: dict[str, str] = field(default_factory=dict)
     title_given: bool = True
     failed_jobs: tuple[FailedJob, ...] | None = None
 
@@ -100,6 +102,13 @@ class AlertDraft:
         ]
         if targets:
             attributes["notification_targets"] = targets
+        values = [
+            {"alert_field_id": ids[ALERT_FIELD_REFERENCE.format(name)][0], "value": value}
+            for name, value in self.alert_fields.items()
+            if ids.get(ALERT_FIELD_REFERENCE.format(name))
+        ]
+        if values:
+            attributes["alert_field_values_attributes"] = values
         if self.labels:
             attributes["labels"] = [{"key": k, "value": v} for k, v in self.labels.items()]
         for attribute in ("external_url", "external_id", "started_at"):
@@ -122,6 +131,8 @@ def build_alert(inputs: ActionInputs, context: RunContext) -> AlertDraft:
         references["urgency"] = (inputs.urgency,)
     for target, names in inputs.notify.items():
         references[f"notify ({target})"] = names
+    for name in inputs.alert_fields:
+        references[ALERT_FIELD_REFERENCE.format(name)] = (name,)
     labels = context_labels(context) if inputs.context_labels else {}
     labels.update(inputs.labels)
     dedup_key = None
@@ -143,5 +154,6 @@ def build_alert(inputs: ActionInputs, context: RunContext) -> AlertDraft:
         else "",
         dedup_key=dedup_key,
         started_at=inputs.timestamps.get("started-at", ""),
+        alert_fields=dict(inputs.alert_fields),
         title_given=bool(inputs.title),
     )
