@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from . import __version__
 from .catalog.listing import LISTABLE_KINDS
 from .github.runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
-from .inputs import INPUT_DEFAULTS
+from .help_texts import INPUT_HELP
+from .inputs import INPUT_DEFAULTS, RUNNER_DEFAULTS
+from .operations import OPERATIONS
 
 __all__ = ["build_parser", "list_catalog", "main"]
 
@@ -28,20 +30,26 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line's options: one per input, plus --summary-file and --list-catalog."""
     parser = argparse.ArgumentParser(
         prog="python -m rootly_incident_action",
-        description="Declare a Rootly incident. Every option matches an input of the "
-        "GitHub Action of the same name; see the README for what each accepts.",
+        description="Declare, update and resolve Rootly incidents, page on-call and mark "
+        "deploys. Every option matches the GitHub Action's input of the same name.",
     )
     parser.add_argument("--version", action="version", version=__version__)
     for name, default in INPUT_DEFAULTS.items():
+        # action.yml's words, with `%` escaped for argparse; the default where one applies.
+        words = INPUT_HELP[name].replace("%", "%%")
         shown = f" (default: {default})" if default else ""
+        if name in RUNNER_DEFAULTS:
+            shown = " (default: none here; in a workflow, the job's token)"
         if name in _SWITCHES:
             parser.add_argument(
-                f"--{name}", nargs="?", const="true", metavar="true|false", help=f"{shown}"
+                f"--{name}", nargs="?", const="true", metavar="true|false", help=words + shown
             )
         elif name == "api-token":
-            parser.add_argument("--api-token", help="Rootly API token (default: $ROOTLY_API_TOKEN)")
+            parser.add_argument("--api-token", help=words + " (default: $ROOTLY_API_TOKEN)")
+        elif name == "operation":
+            parser.add_argument("--operation", choices=OPERATIONS, help=words + shown)
         else:
-            parser.add_argument(f"--{name}", metavar="VALUE", help=shown or None)
+            parser.add_argument(f"--{name}", metavar="VALUE", help=words + shown)
     parser.add_argument(
         "--summary-file", metavar="PATH", help="also write the Markdown summary to this file"
     )
@@ -69,6 +77,14 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         if (value := options.get(name.replace("-", "_"))) is not None
     }
     inputs.setdefault("api-token", environ.get("ROOTLY_API_TOKEN", ""))
+    if not inputs["api-token"].strip() and not running_in_actions(environ):
+        # The action's own message names a workflow secret; a terminal needs this one.
+        print(
+            "error: no Rootly API token: set ROOTLY_API_TOKEN in the environment (or pass "
+            "--api-token, which shows it in process listings).",
+            file=sys.stderr,
+        )
+        return 1
     if options["list_catalog"] is not None:
         return list_catalog(inputs, options["list_catalog"] or list(LISTABLE_KINDS))
     runner: Runner

@@ -137,3 +137,24 @@ def test_the_cli_resolves_by_key_with_the_same_operations(
     assert "changed=true" in done.stdout.splitlines()
     assert "changed=false" in again.stdout.splitlines()
     assert "No open incident carries the dedup key 'deploy-production'" in again.stdout
+
+
+def test_help_describes_every_option_in_action_ymls_words() -> None:
+    from action_harness import action_metadata
+
+    done = cli(["--help"], {"COLUMNS": "2000"})
+
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    for name, spec in action_metadata()["inputs"].items():
+        assert f"--{name}" in text
+        assert " ".join(spec["description"].split()) in text, name
+    assert "{create,update,add-event,mitigate,resolve,cancel,pulse,alert}" in text
+
+
+def test_without_a_token_the_terminal_is_told_how_to_give_one() -> None:
+    done = cli(["--title", "x"], {})
+
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: no Rootly API token: set ROOTLY_API_TOKEN")
+    assert "${{" not in done.stdout + done.stderr  # no workflow syntax in a terminal

@@ -137,3 +137,12 @@ _IMPLEMENTATIONS = {
     "Situation",
     "RateLimited",
 }
+
+
+def test_the_marketplace_takes_the_description_and_the_cli_shows_action_ymls_words() -> None:
+    from rootly_incident_action.help_texts import INPUT_HELP
+
+    # GitHub's Marketplace refuses a description of 125 characters or more.
+    assert len(action_metadata()["description"]) < 125
+    declared = action_metadata()["inputs"]
+    assert {name: spec["description"] for name, spec in declared.items()} == INPUT_HELP
