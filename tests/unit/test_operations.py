@@ -12,6 +12,7 @@ from rootly_incident_action.operations import (
     given_inputs,
     operation_problems,
     parse_operation,
+    reads,
 )
 
 TOKEN = "rootly_" + "a" * 40
@@ -154,3 +155,37 @@ def test_a_parent_key_is_a_target_of_its_own() -> None:
     assert problems(operation="resolve", parent_key="nightly") == []
     (both,) = problems(operation="resolve", dedup_key="k", parent_key="nightly")
     assert both.startswith("input 'parent-key': 'nightly' is not valid; give one of")
+
+
+@pytest.mark.parametrize("operation", ["update", "add-event", "mitigate", "resolve", "cancel"])
+def test_the_workflow_scope_is_a_target_of_its_own_for_every_operation(operation: str) -> None:
+    extra = {"title": "t"} if operation == "update" else {"message": "m"}
+    assert problems(operation=operation, dedup_scope="workflow", **extra) == []
+    (missing,) = problems(operation=operation, dedup_scope="run", **extra)
+    assert missing == (
+        "input 'incident-id or dedup-key': '' is not valid; operation "
+        f"'{operation}' needs its incident: give 'incident-id' (an ID or slug, such as the "
+        "incident-id output of the step that declared it), 'dedup-key' (every open incident "
+        "declared with that key) or 'parent-key' (every open parent incident declared with "
+        "that key in 'parent: run' mode), or set 'dedup-scope: workflow' (the open incident "
+        "of this workflow on this ref)"
+    )
+
+
+def test_what_pulse_and_alert_read_and_refuse() -> None:
+    every = frozenset(INPUT_DEFAULTS)
+    assert {"ended-at", "refs", "services", "environments"} <= reads("pulse", every)
+    assert "severity" not in reads("pulse", every) and "notify" not in reads("pulse", every)
+    assert {"urgency", "notify", "alert-fields", "teams"} <= reads("alert", every)
+    assert "severity" not in reads("alert", every)
+    assert {"target", "alert-id"} <= reads("resolve", every)
+    assert "target" not in reads("mitigate", every)
+    assert not {"ended-at", "refs", "urgency", "notify", "target", "alert-id"} & reads(
+        "create", every
+    )
+    assert "github-token" in reads("cancel", every)  # the runner always fills it
+    assert problems(operation="pulse", severity="SEV1") == [
+        "input 'severity': 'SEV1' is not valid; operation 'pulse' does not read it (it is "
+        "read by: create, update)"
+    ]
+    assert problems(operation="alert") == [] and problems(operation="pulse") == []
