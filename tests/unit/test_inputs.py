@@ -240,3 +240,77 @@ def test_dedup_scope_is_run_or_workflow_and_workflow_needs_no_key_to_resolve() -
         parse_inputs(resolving)
     assert "or set 'dedup-scope: workflow'" in failed.value.message
     assert parse_inputs({**resolving, "dedup-scope": "workflow"}).dedup_scope == "workflow"
+
+
+def test_the_alert_and_pulse_inputs_are_read_into_their_fields() -> None:
+    alert = parse_inputs(
+        {
+            "api-token": "t",
+            "operation": "alert",
+            "urgency": "High",
+            "notify": "Team: Platform, team: SRE, team: Platform",
+            "alert-fields": "Runbook: https://r.test\nDeploy ID: 42",
+        }
+    )
+    assert alert.urgency == "High"
+    assert alert.notify == {"team": ("Platform", "SRE")}
+    assert alert.alert_fields == {"Runbook": "https://r.test", "Deploy ID": "42"}
+    resolving = parse_inputs(
+        {"api-token": "t", "operation": "resolve", "target": "alert", "alert-id": "a_1-X"}
+    )
+    assert (resolving.target, resolving.alert_id) == ("alert", "a_1-X")
+    pulse = parse_inputs(
+        {
+            "api-token": "t",
+            "operation": "pulse",
+            "refs": "a=1",
+            "ended-at": "2026-11-29T03:00:00+01:00",
+        }
+    )
+    assert (pulse.refs, pulse.ended_at) == ({"a": "1"}, "2026-11-29T02:00:00Z")
+    plain = parse_inputs({"api-token": "t"})
+    assert (plain.target, plain.alert_id, plain.urgency, plain.notify, plain.alert_fields) == (
+        "incident",
+        None,
+        None,
+        {},
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            {"operation": "resolve", "target": "alerts", "dedup-key": "k"},
+            "input 'target': 'alerts' is not valid; expected 'incident' or 'alert'",
+        ),
+        (
+            {"operation": "resolve", "target": "alert", "alert-id": "a/1"},
+            "input 'alert-id': 'a/1' is not valid; expected an alert ID, such as the alert-id "
+            "output of the step that raised it",
+        ),
+        (
+            {"operation": "alert", "alert-fields": "Runbook: [a, b]"},
+            "input 'alert-fields': 'Runbook: [a, b]' is not valid; alert field 'Runbook' takes "
+            "one text value, not a list",
+        ),
+    ],
+)
+def test_bad_alert_inputs_are_one_clear_error(raw: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidInputs) as failed:
+        parse_inputs({"api-token": "t", **raw})
+    assert failed.value.message == message
+
+
+def test_fail_on_error_defaults_to_true_except_for_a_pulse() -> None:
+    assert read_fail_on_error({}) is True
+    assert read_fail_on_error({"operation": " pulse "}) is False
+    assert read_fail_on_error({"operation": "pulse", "fail-on-error": "true"}) is True
+    assert read_fail_on_error({"operation": "create", "fail-on-error": "false"}) is False
+    assert read_fail_on_error({"fail-on-error": "maybe"}) is True
+    assert parse_inputs({"api-token": "t"}).fail_on_error is True
+    assert parse_inputs({"api-token": "t", "operation": "pulse"}).fail_on_error is False
+    given = parse_inputs({"api-token": "t", "operation": "pulse", "fail-on-error": "true"})
+    assert given.fail_on_error is True
+    assert parse_inputs({"api-token": "t", "dedup-scope": "workflow"}).dedup_scope == "workflow"

@@ -12,6 +12,7 @@ from rootly_incident_action.flows.alert import ResolvedAlerts
 from rootly_incident_action.flows.declare import Declared
 from rootly_incident_action.flows.store import Search
 from rootly_incident_action.github.context import RunContext
+from rootly_incident_action.github.escape import markdown
 from rootly_incident_action.github.jobs import FailedJob
 from rootly_incident_action.github.report import (
     OUTPUT_NAMES,
@@ -194,3 +195,71 @@ def test_the_duplicate_search_reports_what_it_skipped_and_what_it_did_not_reach(
     quiet = RecordingRunner()
     report_search(quiet, Search(()))
     assert quiet.lines == []
+
+
+def test_the_alert_and_pulse_dry_runs_print_the_exact_request_with_the_token_hidden() -> None:
+    from rootly_incident_action.github.report import report_alert_dry_run
+    from rootly_incident_action.rootly.requests import create_alert
+
+    runner = RecordingRunner()
+
+    report_alert_dry_run(
+        runner,
+        create_alert({"summary": "Deploy | failed"}),
+        base_url="https://r.test",
+        user_agent="ua/1",
+    )
+
+    assert runner.said("group") == ["Dry run: the alert that would be raised in Rootly"]
+    assert runner.said("info") == [
+        "POST https://r.test/v1/alerts",
+        "Authorization: Bearer ***",
+        "Accept: application/vnd.api+json",
+        "Content-Type: application/vnd.api+json",
+        "User-Agent: ua/1",
+        "",
+        '{\n  "data": {\n    "type": "alerts",\n    "attributes": {\n      "summary": '
+        '"Deploy | failed"\n    }\n  }\n}',
+        "Dry run: every input is valid; nothing was sent to Rootly.",
+    ]
+    assert runner.summary == [
+        "### 🧪 Rootly alert dry run\n\nThe inputs are valid. The action would raise "
+        "“Deploy \\| failed”; nothing was sent. The exact request is in the step's log."
+    ]
+    pulse = RecordingRunner()
+    report_pulse_dry_run(
+        pulse, create_pulse({"summary": "S"}), base_url="https://r.test", user_agent="ua/1"
+    )
+    assert pulse.said("group") == ["Dry run: the pulse that would be sent to Rootly"]
+    assert pulse.said("info")[0] == "POST https://r.test/v1/pulses"
+    assert pulse.summary == [
+        "### 🧪 Rootly pulse dry run\n\nThe inputs are valid. The action would mark “S”; "
+        "nothing was sent. The exact request is in the step's log."
+    ]
+
+
+def test_an_alert_report_in_full() -> None:
+    draft = build_alert(parse_inputs({"api-token": "t", "operation": "alert"}), RUN)
+    runner = RecordingRunner()
+
+    report_alert(runner, alert(summary="Payments | down"), draft, created=True)
+
+    assert runner.summary == [
+        "### 🔔 Rootly alert [ALRT\\-1 Payments \\| down](https://rootly.test/alerts/1)\n\n"
+        "| | |\n|---|---|\n| Status | triggered |"
+    ]
+    assert runner.outputs == {
+        **{name: "" for name in OUTPUT_NAMES},
+        "created": "true",
+        "changed": "true",
+        "alert-id": "a-1",
+        "alert-url": "https://rootly.test/alerts/1",
+        "alert-short-id": "ALRT-1",
+    }
+    bare = RecordingRunner()
+    report_alert(
+        bare, Resource.model_validate({"id": "a-9", "attributes": {}}), draft, created=False
+    )
+    assert bare.said("info") == ["Reused the open Rootly alert a-9"]
+    assert bare.outputs["alert-url"] == "" and bare.outputs["alert-short-id"] == ""
+    assert bare.summary[0].startswith(f"### 🔔 Rootly alert a\\-9 {markdown(draft.summary)}")
