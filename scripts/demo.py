@@ -4,7 +4,9 @@ The entrypoint is started exactly as GitHub's runner starts it (INPUT_* variable
 GITHUB_* variables, an event file, output and summary files; the same harness the
 end-to-end tests use), and everything a workflow would see is printed: the log, the
 outputs, the job summary, and the requests Rootly received; then the step runs again
-(a re-run reuses the incident) and a later run resolves it. No Rootly account is needed.
+(a re-run reuses the incident) and a later run resolves it. A GitHub stand-in answers
+the action's question about the run's jobs, so the incident names the failed job and
+step. No Rootly account is needed.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-from action_harness import ActionHarness
+from action_harness import RUN_ID, SERVER_URL, ActionHarness
 
+from github_standin import GitHubStandIn, example_jobs
 from rootly_standin import RootlyStandIn
 
-# Names as people write them; the action resolves each to its ID.
+# Names as people write them; the action resolves each to its ID. No title: the default
+# one names the job that failed, as GitHub lists it.
 DEMO_INPUTS = {
-    "title": "Deploy to production failed",
     "summary": "The canary's error rate doubled after the rollout.",
     "severity": "SEV1",
     "services": "Payments, checkout-2",
@@ -40,10 +43,17 @@ def section(title: str, body: str) -> None:
 
 
 def main() -> int:
-    with RootlyStandIn(token="demo-token") as rootly, tempfile.TemporaryDirectory() as tmp:
-        print(f"Rootly stand-in listening on {rootly.url}; running entrypoint.py ...")
-        harness = ActionHarness(Path(tmp), rootly)
-        first = harness.run(DEMO_INPUTS)
+    jobs = example_jobs(int(RUN_ID), server=SERVER_URL)
+    with (
+        RootlyStandIn(token="demo-token") as rootly,
+        GitHubStandIn(prefix="/api/v3", any_run=jobs) as github,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        print(f"Rootly stand-in listening on {rootly.url}, GitHub's on {github.url};")
+        print("running entrypoint.py as the declare-incident job of a failed deploy ...")
+        harness = ActionHarness(Path(tmp), rootly, github)
+        declare_job = {"GITHUB_JOB": "declare-incident"}
+        first = harness.run(DEMO_INPUTS, env=declare_job)
         section("step log (stdout)", first.stdout)
         if first.stderr:
             section("stderr", first.stderr)
@@ -55,9 +65,10 @@ def main() -> int:
             section(f"Rootly received {request.method} {request.path}?{query}", shown)
 
         print("\nRunning the same step again, as a re-run would ...")
-        again = harness.run(DEMO_INPUTS, env={"GITHUB_RUN_ATTEMPT": "2"})
+        again = harness.run(DEMO_INPUTS, env={**declare_job, "GITHUB_RUN_ATTEMPT": "2"})
         section("step log of the re-run (stdout)", again.stdout)
         print(f"\ncreated={again.outputs.get('created')}: still {len(rootly.incidents)} incident")
+        print(f"GitHub was asked {len(github.requests)} time(s) for the run's jobs.")
 
         print("\nThe pipeline is green again: resolving the incident from a later run ...")
         green = {"operation": "resolve", "incident-id": first.outputs.get("incident-id", "")}
@@ -68,7 +79,7 @@ def main() -> int:
         print(
             f"exit codes {', '.join(map(str, codes))}; schema violations: {len(rootly.violations)}"
         )
-        return 1 if any(codes) or rootly.violations else 0
+        return 1 if any(codes) or rootly.violations or github.violations else 0
 
 
 if __name__ == "__main__":
