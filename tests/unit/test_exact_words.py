@@ -33,6 +33,15 @@ def test_keys_stay_the_same_across_versions_so_reruns_after_an_upgrade_find_thei
 ):
     assert dedup.default_dedup_key(RUN, "Shard 1") == "sha256:183925bc6b253868076bdf17b304f0d5"
     assert dedup.default_parent_key(RUN) == "sha256:32eb5adde5df66f735668bbd7ed61816"
+    scoped = RunContext(
+        repository="acme/shop",
+        workflow="Deploy",
+        workflow_path=".github/workflows/deploy.yml",
+        ref_name="main",
+    )
+    assert dedup.workflow_dedup_key(scoped) == "sha256:ac01cf66355f407507c13054979c85ff"
+    by_name = RunContext(repository="acme/shop", workflow="Deploy", ref_name="main")
+    assert dedup.workflow_dedup_key(by_name) == "sha256:bc2768d1a1df9d11927fa528c395051a"
 
 
 def test_keys_of_failures_seen_from_outside_stay_the_same_too() -> None:

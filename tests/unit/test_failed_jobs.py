@@ -251,3 +251,28 @@ def test_the_workflow_file_comes_from_the_workflow_ref_or_the_watched_run(tmp_pa
     assert watched.workflow_path == ".github/workflows/deploy.yml"
     assert (watched.run_id, watched.run_attempt) == ("7", "2")
     assert read_run_context({"GITHUB_WORKFLOW_REF": "odd"}).workflow_path == ""
+
+
+@pytest.mark.parametrize(
+    ("workflow_ref", "repository", "path"),
+    [
+        (
+            "acme/shop/.github/workflows/deploy.yml@refs/heads/main",
+            "acme/shop",
+            ".github/workflows/deploy.yml",
+        ),
+        (
+            "acme/shop/.github/workflows/a@b.yml@refs/tags/v1",
+            "acme/shop",
+            ".github/workflows/a@b.yml",
+        ),
+        ("acme/shop/.github/workflows/deploy.yml", "acme/shop", ""),
+        ("other/repo/.github/workflows/deploy.yml@refs/heads/main", "acme/shop", ""),
+        ("acme/shop/.github/workflows/deploy.yml@refs/heads/main", "", ""),
+    ],
+)
+def test_the_workflow_file_is_the_path_between_repository_and_ref(
+    workflow_ref: str, repository: str, path: str
+) -> None:
+    environ = {"GITHUB_WORKFLOW_REF": workflow_ref, "GITHUB_REPOSITORY": repository}
+    assert read_run_context(environ).workflow_path == path
