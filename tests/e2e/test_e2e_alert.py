@@ -201,3 +201,34 @@ def test_custom_alert_fields_are_named_as_form_fields_are(
     wrong = action.run({**ALERT, "alert-fields": "Runbok: x"})
     assert wrong.exit_code == 1
     assert "alert-fields (Runbok): 'Runbok' matches no alert field" in wrong.error.message
+
+
+def test_a_failed_search_or_resolve_says_where_it_failed_and_what_was_done(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    rootly.add_fault("GET", "/v1/alerts", status=403)
+    searching = action.run(ALERT)
+    assert searching.exit_code == 1
+    assert "while searching for the open alerts raised with the dedup key" in (
+        searching.error.message
+    )
+    assert rootly.requests_to("POST", "/v1/alerts") == []
+
+    raised = action.run(ALERT)
+    rootly.add_fault("POST", "/v1/alerts/{id}/resolve", status=422)
+    by_id = {"operation": "resolve", "target": "alert", "alert-id": raised.outputs["alert-id"]}
+    resolving = action.run(by_id)
+    assert resolving.exit_code == 1
+    assert "while resolving the alert" in resolving.error.message
+    assert "No alert was changed in Rootly." in resolving.error.message
+
+
+def test_an_alert_dry_run_without_names_sends_nothing_at_all(
+    action: ActionHarness, rootly: RootlyStandIn
+) -> None:
+    run = action.run({"operation": "alert", "title": "Payments down", "dry-run": "true"})
+
+    assert run.exit_code == 0, run.stdout
+    assert rootly.requests == []
+    assert '"summary": "Payments down"' in run.stdout
+    assert "Dry run: the failed jobs would be read from GET" in run.stdout
