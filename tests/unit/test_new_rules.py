@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from builders import incident_draft
 
 from rootly_incident_action.errors import InvalidInputs
 from rootly_incident_action.github.context import RunContext, Watcher, read_run_context
@@ -125,24 +126,8 @@ def test_a_watched_runs_page_is_taken_only_on_the_github_server(tmp_path: Path) 
 
 
 def test_the_create_is_tried_with_the_values_under_each_name_then_without() -> None:
-    from rootly_incident_action.plan.draft import IncidentDraft
-
     selection: FormFieldSelection = {"form_field_id": "f1", "value": "eu"}
-    draft = IncidentDraft(
-        title="T",
-        summary="",
-        severity=None,
-        references={},
-        private=False,
-        test=False,
-        parent_incident=None,
-        notify_emails=(),
-        alert_ids=(),
-        labels={},
-        slack_channel_name=None,
-        timestamps={},
-        form_field_selections=(selection,),
-    )
+    draft = incident_draft(title="T", form_field_selections=(selection,))
     forms = draft.create_bodies()
 
     assert [name for name, _ in forms] == [*FORM_FIELD_ATTRIBUTES, ""]

@@ -199,12 +199,28 @@ def report_alert_dry_run(
     runner: Runner, request: ApiRequest, *, base_url: str, user_agent: str
 ) -> None:
     """Print the alert that would be raised; nothing was sent."""
-    title = "Dry run: the alert that would be raised in Rootly"
+    where = {"base_url": base_url, "user_agent": user_agent}
+    _report_write_dry_run(runner, request, "alert", "raised in", "raise", **where)
+
+
+def _report_write_dry_run(
+    runner: Runner,
+    request: ApiRequest,
+    kind: str,
+    sent_as: str,
+    verb: str,
+    *,
+    base_url: str,
+    user_agent: str,
+) -> None:
+    """The dry run of one write that is no incident (an alert, a pulse): the request in a
+    group, then a summary naming it by its `summary` attribute."""
+    title = f"Dry run: the {kind} that would be {sent_as} Rootly"
     _show_request(runner, title, request, base_url, user_agent, private=False)
     runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
     summary = (request.body or {}).get("data", {}).get("attributes", {}).get("summary", "")
     runner.append_summary(
-        f"### 🧪 Rootly alert dry run\n\nThe inputs are valid. The action would raise "
+        f"### 🧪 Rootly {kind} dry run\n\nThe inputs are valid. The action would {verb} "
         f"“{markdown(str(summary))}”; nothing was sent. The exact request is in the step's log."
     )
 
@@ -250,14 +266,8 @@ def report_pulse_dry_run(
     runner: Runner, request: ApiRequest, *, base_url: str, user_agent: str
 ) -> None:
     """Print the pulse that would be sent; nothing was sent."""
-    title = "Dry run: the pulse that would be sent to Rootly"
-    _show_request(runner, title, request, base_url, user_agent, private=False)
-    runner.info("Dry run: every input is valid; nothing was sent to Rootly.")
-    summary = (request.body or {}).get("data", {}).get("attributes", {}).get("summary", "")
-    runner.append_summary(
-        f"### 🧪 Rootly pulse dry run\n\nThe inputs are valid. The action would mark "
-        f"“{markdown(str(summary))}”; nothing was sent. The exact request is in the step's log."
-    )
+    where = {"base_url": base_url, "user_agent": user_agent}
+    _report_write_dry_run(runner, request, "pulse", "sent to", "mark", **where)
 
 
 def report_search(log: Log, search: Search) -> None:

@@ -20,7 +20,7 @@ from ..github.escape import github_url
 from ..github.jobs import FailedJob, failed_jobs_block, naming_jobs
 from ..inputs import ActionInputs
 from .dedup import DEDUP_LABEL, default_key
-from .draft import IncidentDraft, context_block, context_labels, default_title
+from .draft import IncidentDraft, context_block, context_labels, default_title, names_only
 
 __all__ = ["ALERT_REFERENCES", "AlertDraft", "build_alert"]
 
@@ -57,20 +57,7 @@ class AlertDraft:
 
     def lookup_draft(self) -> IncidentDraft:
         """The names to resolve, in the shape name resolution takes (no incident is made)."""
-        return IncidentDraft(
-            title=self.summary,
-            summary="",
-            severity=None,
-            references=dict(self.references),
-            private=False,
-            test=False,
-            parent_incident=None,
-            notify_emails=(),
-            alert_ids=(),
-            labels={},
-            slack_channel_name=None,
-            timestamps={},
-        )
+        return names_only(self.summary, self.references)
 
     def naming_failed_jobs(
         self, jobs: tuple[FailedJob, ...], *, in_description: bool

@@ -197,6 +197,30 @@ class IncidentDraft:
         return attributes
 
 
+def names_only(
+    title: str,
+    references: dict[str, tuple[str, ...]],
+    soft_inputs: frozenset[str] = frozenset(),
+) -> IncidentDraft:
+    """A draft that carries nothing but names to resolve, in the shape name resolution
+    takes: what an alert or a pulse (which make no incident) resolve through."""
+    return IncidentDraft(
+        title=title,
+        summary="",
+        severity=None,
+        references=dict(references),
+        private=False,
+        test=False,
+        parent_incident=None,
+        notify_emails=(),
+        alert_ids=(),
+        labels={},
+        slack_channel_name=None,
+        timestamps={},
+        soft_inputs=soft_inputs,
+    )
+
+
 def build_incident(
     inputs: ActionInputs, context: RunContext, *, from_run: bool = True
 ) -> IncidentDraft:

@@ -14,7 +14,7 @@ from typing import Any
 from ..github.context import RunContext
 from ..github.escape import github_url
 from ..inputs import ActionInputs
-from .draft import IncidentDraft, context_labels
+from .draft import IncidentDraft, context_labels, names_only
 
 __all__ = ["PULSE_SOURCE", "PulseDraft", "build_pulse", "default_pulse_summary"]
 
@@ -39,21 +39,7 @@ class PulseDraft:
 
     def lookup_draft(self) -> IncidentDraft:
         """The names to resolve, in the shape name resolution takes (no incident is made)."""
-        return IncidentDraft(
-            title=self.summary,
-            summary="",
-            severity=None,
-            references=dict(self.references),
-            private=False,
-            test=False,
-            parent_incident=None,
-            notify_emails=(),
-            alert_ids=(),
-            labels={},
-            slack_channel_name=None,
-            timestamps={},
-            soft_inputs=self.soft_inputs,
-        )
+        return names_only(self.summary, self.references, self.soft_inputs)
 
     def attributes(self, resolved: IncidentDraft) -> dict[str, Any]:
         """The `new_pulse` attributes, with the IDs `resolved` (the lookup draft, after
