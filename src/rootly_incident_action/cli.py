@@ -11,10 +11,17 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .catalog.listing import LISTABLE_KINDS
-from .github.runner import ActionsRunner, ConsoleRunner, Runner, running_in_actions
+from .github.runner import (
+    ActionsRunner,
+    ConsoleRunner,
+    Runner,
+    actions_protocol_installed,
+    running_in_actions,
+)
 from .help_texts import INPUT_HELP
 from .inputs import INPUT_DEFAULTS, RUNNER_DEFAULTS
 from .operations import OPERATIONS
@@ -29,7 +36,7 @@ _SWITCHES = frozenset(
 def build_parser() -> argparse.ArgumentParser:
     """The command line's options: one per input, plus --summary-file and --list-catalog."""
     parser = argparse.ArgumentParser(
-        prog="python -m rootly_incident_action",
+        prog=_program_name(),
         description="Declare, update and resolve Rootly incidents, page on-call and mark "
         "deploys. Every option matches the GitHub Action's input of the same name.",
     )
@@ -88,12 +95,20 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     if options["list_catalog"] is not None:
         return list_catalog(inputs, options["list_catalog"] or list(LISTABLE_KINDS))
     runner: Runner
-    if running_in_actions(environ) and not options["summary_file"]:
+    if running_in_actions(environ) and actions_protocol_installed() and not options["summary_file"]:
         # Called from a `run:` step: speak the runner's protocol, annotations and all.
         runner = ActionsRunner({**environ, **_as_input_variables(inputs)})
     else:
         runner = ConsoleRunner(inputs, sys.stdout, sys.stderr, options["summary_file"])
     return run(runner, environ)
+
+
+def _program_name() -> str:
+    """How the person started us: the installed script's name, or `python -m ...`."""
+    invoked = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if invoked in ("", "__main__.py", "-c"):
+        return "python -m rootly_incident_action"
+    return invoked
 
 
 def list_catalog(inputs: dict[str, str], kinds: list[str]) -> int:

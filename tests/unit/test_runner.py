@@ -76,11 +76,13 @@ def test_the_console_runner_never_prints_the_mask_command() -> None:
     assert stderr.getvalue() == "error: Denied: *** refused\n"
 
 
-def test_start_up_does_not_import_requests_or_pygithub() -> None:
-    # actions_toolkit.core imports requests (and .github PyGithub): ~85 ms per start.
+def test_start_up_does_not_import_requests_pygithub_or_actions_toolkit() -> None:
+    # actions_toolkit.core imports requests (and .github PyGithub): ~85 ms per start; and
+    # the command line installed without the `action` extra has no actions_toolkit at all.
     code = (
-        "import sys, rootly_incident_action.main, rootly_incident_action.github.runner;"
-        "print(sorted(m for m in ('requests', 'github', 'httpx') if m in sys.modules))"
+        "import sys, rootly_incident_action.main, rootly_incident_action.cli;"
+        "print(sorted(m for m in ('requests', 'github', 'httpx', 'actions_toolkit')"
+        " if m in sys.modules))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

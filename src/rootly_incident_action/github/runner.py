@@ -8,11 +8,15 @@ delimiter form for outputs). We deliberately import only its `command` and
 `file_command` modules: `actions_toolkit.core` imports `requests` at import time,
 which adds about 85 ms to every start-up, and its annotation helpers write empty
 `file=,line=` properties when given a title. Both faults are guarded by tests.
+It is imported by `ActionsRunner` alone, when it first writes: it is the `action`
+extra, so the command line installed from PyPI works without it (and without the
+PyGithub/requests/cryptography tail it declares).
 """
 
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import os
 import sys
@@ -22,12 +26,17 @@ from pathlib import Path
 from typing import Protocol, TextIO
 from urllib.parse import quote, quote_plus
 
-from actions_toolkit.command import Command
-from actions_toolkit.file_command import prepare_key_value_message
-
 from .escape import markdown
 
-__all__ = ["ActionsRunner", "ConsoleRunner", "Log", "Runner", "running_in_actions", "secret_forms"]
+__all__ = [
+    "ActionsRunner",
+    "ConsoleRunner",
+    "Log",
+    "Runner",
+    "actions_protocol_installed",
+    "running_in_actions",
+    "secret_forms",
+]
 
 
 class Log(Protocol):
@@ -150,6 +159,8 @@ class ActionsRunner:
             self.info(f"output {name}={_escaped_line(value)}")
             return
         # The delimiter form keeps values with newlines (or '=') intact.
+        from actions_toolkit.file_command import prepare_key_value_message
+
         _append(path, prepare_key_value_message(name, self._redact(value)) + "\n")
 
     def append_summary(self, markdown: str) -> None:
@@ -169,6 +180,8 @@ class ActionsRunner:
         # Only non-empty properties are passed: an empty `file=` confuses the annotation UI.
         properties = {"title": self._redact(title)} if title else {}
         text = self._redact(message) if redact else message
+        from actions_toolkit.command import Command
+
         self._write(str(Command(name, properties, text)) + "\n")
 
     def _write(self, text: str) -> None:
@@ -271,6 +284,12 @@ def _inert(text: str) -> str:
 def _append(path: str, text: str) -> None:
     with Path(path).open("a", encoding="utf-8", newline="") as handle:
         handle.write(text)
+
+
+def actions_protocol_installed() -> bool:
+    """Whether `ActionsRunner` can write (the `action` extra is installed); the command
+    line installed alone speaks to a terminal even inside a job."""
+    return importlib.util.find_spec("actions_toolkit") is not None
 
 
 def running_in_actions(environ: Mapping[str, str] = os.environ) -> bool:
