@@ -13,6 +13,12 @@
    nothing open.
 4. tests/workflows/pulse.yml, the README's "Marking deploys" pattern: a deploy job marks
    itself with a pulse through `uses: ./`, services and environments resolved by name.
+5. tests/workflows/python-action.yml: the failure-job pattern through `uses: ./python`,
+   the composite for runners without Docker, with the job container's own Python (its
+   locked dependencies installed from the package index). act fetches every action a
+   composite names, even for a step that is skipped, and github.com is out of reach
+   here: actions/setup-python is replaced by a local action that fails if it ever runs,
+   which proves the step is skipped when the runner has a Python.
 Exits non-zero, saying why, when one does not behave.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from github_standin import GitHubStandIn, job
+from python_action import SETUP_PYTHON
 from rootly_standin import RootlyStandIn, stable_id
 
 ACT = str(ROOT / "scripts" / "act")
@@ -90,11 +98,50 @@ def main() -> None:
             fail("the failed job's step is not in the incident's summary", log)
         print(f"failure-job.yml: declared {attributes['title']!r} through uses: ./")
 
+    with (
+        RootlyStandIn(token="act-token", port=0) as rootly,
+        GitHubStandIn(repository=None, any_run=jobs) as github,
+    ):
+        check_python_action(rootly, github)
+
     with RootlyStandIn(token="act-token", port=0) as rootly:
         check_resolve_on_recovery(rootly)
 
     with RootlyStandIn(token="act-token", port=0) as rootly:
         check_pulse(rootly)
+
+
+def check_python_action(rootly: RootlyStandIn, github: GitHubStandIn) -> None:
+    with tempfile.TemporaryDirectory() as never_run:
+        (Path(never_run) / "action.yml").write_text(
+            "name: setup-python stand-in\ndescription: fails if it runs\n"
+            "runs:\n  using: composite\n  steps:\n"
+            "    - run: echo 'setup-python ran' && exit 1\n      shell: bash\n",
+            encoding="utf-8",
+        )
+        _exit_code, log = act(  # exits 1: the deploy job fails on purpose
+            "workflow_dispatch",
+            "-W",
+            "tests/workflows/python-action.yml",
+            "--local-repository",
+            f"{SETUP_PYTHON}={never_run}",
+            "-s",
+            f"ROOTLY_API_TOKEN={rootly.token}",
+            "-s",
+            f"GITHUB_TOKEN={github.token}",
+            "--env",
+            f"ROOTLY_API_URL={rootly.url}",
+            "--env",
+            f"GITHUB_API_URL={github.url}",
+        )
+    if "[Deploy/declare-incident] 🏁  Job succeeded" not in log or "setup-python ran" in log:
+        fail("the failure job did not declare the incident through ./python under act", log)
+    if len(rootly.incidents) != 1 or rootly.violations or github.violations:
+        fail(f"expected one incident, got {len(rootly.incidents)}: {rootly.violations}", log)
+    title = rootly.incidents[0]["attributes"]["title"]
+    if "failed at job 'deploy'" not in title:
+        fail(f"the incident does not name the failed job: {title!r}", log)
+    print(f"python-action.yml: declared {title!r} through uses: ./python, without Docker")
 
 
 def recovery_run(rootly: RootlyStandIn, outcome: str) -> str:
