@@ -3,4 +3,4 @@
 __all__ = ["__version__"]
 
 # The one version: the User-Agent, the image's labels and CHANGELOG.md all follow it.
-__version__ = "0.1.0"
+__version__ = "1.0.0"
