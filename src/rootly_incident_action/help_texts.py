@@ -25,7 +25,11 @@ INPUT_HELP: dict[str, str] = {
         "What resolve acts on: incident (the default) or alert (the open alerts raised "
         "with the key, or the one alert-id names)."
     ),
-    "incident-id": ("ID, slug or number (42,"),
+    "incident-id": (
+        "ID, slug or number (42, #42, INC-42) of the incident an operation other than "
+        "create acts on. Without it, dedup-key or parent-key names the open incidents "
+        "declared with that key."
+    ),
     "alert-id": (
         "With target: alert, the alert to resolve (such as the alert-id output of the "
         "step that raised it)."
@@ -67,7 +71,10 @@ INPUT_HELP: dict[str, str] = {
     "notify-emails": ("Email addresses handed to Rootly workflows for notification."),
     "labels": ("Labels as key=value entries, separated by commas or newlines."),
     "test-incident": ("Declare a test incident (kind test) instead of a real one."),
-    "parent-incident-id": ("ID, slug or number (42,"),
+    "parent-incident-id": (
+        "ID, slug or number (42, #42, INC-42) of an incident to declare this one under, "
+        "as a sub-incident."
+    ),
     "parent": (
         'Set to "run" to declare the incident under one parent incident per workflow run, '
         "found or created."

@@ -146,3 +146,12 @@ def test_the_marketplace_takes_the_description_and_the_cli_shows_action_ymls_wor
     assert len(action_metadata()["description"]) < 125
     declared = action_metadata()["inputs"]
     assert {name: spec["description"] for name, spec in declared.items()} == INPUT_HELP
+
+
+def test_every_description_is_whole() -> None:
+    # In a plain YAML scalar, " #" starts a comment: "(42, #42, INC-42)" once cut two
+    # descriptions short, on the Marketplace and in --help alike. Each is a sentence.
+    metadata = action_metadata()
+    for kind in ("inputs", "outputs"):
+        for name, spec in metadata[kind].items():
+            assert str(spec["description"]).rstrip().endswith((".", ")")), (kind, name)
