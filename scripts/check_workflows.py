@@ -11,8 +11,9 @@
    a red run declares the incident, then a green run resolves it with
    `dedup-scope: workflow` (the failure job skipped), and a second green run finds
    nothing open.
-4. tests/workflows/pulse.yml, the README's "Marking deploys" pattern: a deploy job marks
-   itself with a pulse through `uses: ./`, services and environments resolved by name.
+4. tests/workflows/pulse.yml, the "Marking deploys" pattern (docs/paging-and-deploys.md):
+   a deploy job marks itself with a pulse through `uses: ./`, services and environments
+   resolved by name.
 5. tests/workflows/python-action.yml: the failure-job pattern through `uses: ./python`,
    the composite for runners without Docker, with the job container's own Python (its
    locked dependencies installed from the package index). act fetches every action a

@@ -41,7 +41,7 @@ DEFAULT_API_URL = "https://api.rootly.com"
 MAX_REFERENCES = 100
 
 # Every input the action reads, with the default the runner (or the CLI) applies when it
-# is not given. action.yml and the README's table must say the same: a test compares them.
+# is not given. action.yml and docs/inputs-outputs.md must say the same: a test compares them.
 INPUT_DEFAULTS: dict[str, str] = {
     "api-token": "",
     "api-url": DEFAULT_API_URL,

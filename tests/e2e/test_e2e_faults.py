@@ -1,7 +1,7 @@
 """The fault matrix: a fault in each phase of a run, and what the run leaves behind.
 
 Every cell ends with at most one open incident carrying the dedup key, a truthful exit
-code and a truthful message. The README's "When Rootly misbehaves" table is this file.
+code and a truthful message. The "When Rootly misbehaves" table of docs/failures.md is this file.
 Also: a cancelled step, and sixteen matrix legs racing for one key, repeated.
 """
 

@@ -63,7 +63,7 @@ def test_the_failure_job_pattern_runs_with_the_runners_python(
 ) -> None:
     github.any_run = example_jobs(int(RUN_ID), server=SERVER_URL)
     (pattern,) = [
-        e for e in readme_examples() if e.heading.startswith("A failed deploy: a failure job")
+        e for e in readme_examples() if e.heading == "Declare an incident when a deploy fails"
     ]
     example_run = start_example(pattern, rootly)
 

@@ -1,4 +1,4 @@
-"""Every example workflow in the README runs, through entrypoint.py, against the stand-in.
+"""Every documented example workflow runs, through entrypoint.py, against the stand-in.
 
 tests/test_container.py runs the same examples inside the built image; this copy runs
 everywhere, also where no container engine is available.

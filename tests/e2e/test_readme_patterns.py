@@ -1,6 +1,6 @@
-"""The README's four patterns for closing the loop, played as the runs that use them:
+"""The documented patterns for closing the loop, played as the runs that use them:
 red runs, then a green one; failing nights, then a passing one; a release that fails,
-rolls back and is fixed; a test incident cancelled. Each step is the README's own,
+rolls back and is fixed; a test incident cancelled. Each step is the docs' own,
 run through entrypoint.py against the stand-in."""
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_a_release_pipeline(action: ActionHarness, rootly: RootlyStandIn) -> Non
         example("A release pipeline: declare, annotate, mitigate, resolve"), rootly
     )
 
-    declared = run(pattern, action, "release", 0, "3001")
+    declared = run(pattern, action, "declare-incident", 0, "3001")
     noted = run(pattern, action, "rollback", 0, "3001")
     mitigated = run(pattern, action, "rollback", 1, "3001")
     fixed = run(pattern, action, "resolve", 0, "3002")

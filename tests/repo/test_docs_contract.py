@@ -1,4 +1,4 @@
-"""action.yml, the code and the README must agree on every input and output."""
+"""action.yml, the code and docs/inputs-outputs.md must agree on every input and output."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ SOURCE = ROOT / "src" / "rootly_incident_action"
 
 
 def readme_table(heading: str) -> dict[str, str]:
-    """`name -> second column` for the table under `## heading` in the README."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """`name -> second column` for the table under `## heading` in the reference."""
+    text = (ROOT / "docs" / "inputs-outputs.md").read_text(encoding="utf-8")
     section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `([a-z0-9-]+)` \| ([^|]*) \|", section, flags=re.MULTILINE)
     return {name: cell.strip() for name, cell in rows}
@@ -40,7 +40,7 @@ def test_action_yml_declares_exactly_the_inputs_the_code_reads_with_the_same_def
     assert required == ["api-token"]
 
 
-def test_the_readme_lists_every_input_with_its_default() -> None:
+def test_the_reference_lists_every_input_with_its_default() -> None:
     table = readme_table("Inputs")
     assert list(table) == list(INPUT_DEFAULTS)
     assert table["api-token"] == "*required*"
@@ -48,14 +48,14 @@ def test_the_readme_lists_every_input_with_its_default() -> None:
         assert readme_default(cell) == RUNNER_DEFAULTS.get(name, INPUT_DEFAULTS[name]), name
 
 
-def test_outputs_agree_between_action_yml_the_code_and_the_readme() -> None:
+def test_outputs_agree_between_action_yml_the_code_and_the_reference() -> None:
     declared = list(action_metadata()["outputs"])
     assert declared == list(OUTPUT_NAMES)
     assert list(readme_table("Outputs")) == declared
 
 
 def test_inputs_are_only_read_through_the_declared_list() -> None:
-    # Any read_input("literal") elsewhere would bypass action.yml and the README.
+    # Any read_input("literal") elsewhere would bypass action.yml and the reference.
     literal_reads = []
     for path in SOURCE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -155,3 +155,12 @@ def test_every_description_is_whole() -> None:
     for kind in ("inputs", "outputs"):
         for name, spec in metadata[kind].items():
             assert str(spec["description"]).rstrip().endswith((".", ")")), (kind, name)
+
+
+def test_the_readme_is_short_and_starts_with_setup() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250
+    headings = re.findall(r"^## (.+)$", readme, flags=re.MULTILINE)
+    assert headings[0] == "Setup"
+    # The two commands of a fresh machine, as written.
+    assert "./scripts/demo    #" in readme and "./scripts/test    #" in readme

@@ -1,6 +1,6 @@
 """The package's layers only depend downwards, so each folder can be read on its own.
 
-The rules a newcomer relies on (see the package tree in the README):
+The rules a newcomer relies on (see the module table in docs/development.md):
 - `rootly/` is a standalone client: it imports nothing else of the action;
 - folders import one way: `rootly` <- `catalog` <- `plan` <- `flows` <- `main`;
 - the pure layers (`plan/`, `catalog/` matching and kinds, `inputs`, `parsing`,

@@ -1,6 +1,8 @@
-"""The README's example workflows, read from the README itself, so every example is tested.
+"""The documented example workflows, read from the README, CONTRIBUTING.md and docs/
+themselves, so every example is tested.
 
-An example is a ```yaml block with at least one step that `uses:` this action. Its jobs
+An example is a ```yaml block with at least one step that `uses:` this action (the
+Docker action or the Python one; both run the same entrypoint). Its jobs
 run in the order written; each step that uses the action runs through a harness (the
 entrypoint, or the built image) with its `with:` inputs, and `${{ ... }}` expressions are
 evaluated the way GitHub would for a failing run: secrets, `github.*`, the first value of
@@ -14,12 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 from action_harness import ROOT, RUN_ID, SHA, ActionRun
 
-ACTION_USES = re.compile(r"^[\w<>.-]+/rootly-incident-action@[\w.-]+$")
+ACTION_USES = re.compile(r"^[\w<>.-]+/rootly-incident-action(/python)?@[\w.-]+$")
+WORKFLOW_BLOCK = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 # `github.*` as a failing run of the Deploy workflow on main sees it (action_harness's run).
@@ -43,9 +47,24 @@ class ActionStep:
     env: dict[str, str]
 
 
+def documents() -> list[Path]:
+    """Every document whose examples users copy: the README, CONTRIBUTING.md, docs/."""
+    return [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def workflow_blocks() -> list[tuple[Path, str]]:
+    """Every ```yaml block that shows a workflow or a job: a top-level `on:` or `jobs:`."""
+    found = []
+    for path in documents():
+        for match in WORKFLOW_BLOCK.finditer(path.read_text(encoding="utf-8")):
+            if re.search(r"^(on|jobs):", match[1], re.M):
+                found.append((path, match[1]))
+    return found
+
+
 @dataclass
 class Example:
-    """One ```yaml block of the README: its heading, its jobs, and the steps that use us."""
+    """One ```yaml block of the docs: its heading, its jobs, and the steps that use us."""
 
     heading: str
     jobs: dict[str, dict[str, Any]]
@@ -59,8 +78,14 @@ class Example:
 
 
 def readme_examples() -> list[Example]:
-    """Every README example that uses the action, in the order the README shows them."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """Every documented example that uses the action, in the order the documents show them."""
+    examples: list[Example] = []
+    for path in documents():
+        examples.extend(_examples_in(path.read_text(encoding="utf-8")))
+    return examples
+
+
+def _examples_in(text: str) -> list[Example]:
     examples: list[Example] = []
     heading = ""
     for match in re.finditer(r"^(#{2,4} [^\n]+)$|^```yaml\n(.*?)^```$", text, re.M | re.S):
@@ -143,7 +168,7 @@ class ExampleRun:
             declared = self.example.jobs[parts[1]].get("outputs", {})
             return self.evaluate(parts[1], str(declared.get(parts[3], "")))
         raise UnsupportedExpression(
-            f"README example {self.example.heading!r} uses ${{{{ {expression} }}}}, "
+            f"documented example {self.example.heading!r} uses ${{{{ {expression} }}}}, "
             "which tests/readme_examples.py cannot evaluate: teach it, or change the example"
         )
 
@@ -197,7 +222,7 @@ def expected_id(catalog: Any, kind: str, text: str) -> str:
         found = [entry for entry in entries if rule(entry)]
         if len(found) == 1:
             return str(found[0].id)
-    raise AssertionError(f"the README names {text!r}, which the stand-in's {kind} cannot match")
+    raise AssertionError(f"the docs name {text!r}, which the stand-in's {kind} cannot match")
 
 
 def linked_ids(attributes: dict[str, Any], key: str) -> list[str]:

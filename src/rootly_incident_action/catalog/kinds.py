@@ -174,7 +174,7 @@ def kind_for_reference(name: str) -> CatalogKind:
     return KINDS[EXTRA_REFERENCES[name]]
 
 
-# The inputs that take a list of references, in the order the README lists them.
+# The inputs that take a list of references, in the order docs/inputs-outputs.md lists them.
 LIST_INPUTS: tuple[str, ...] = tuple(
     name for name, kind in KINDS_BY_INPUT.items() if not kind.single
 )
