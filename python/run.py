@@ -54,7 +54,8 @@ def entrypoint_environment(environ: Mapping[str, str]) -> dict[str, str]:
     }
     kept = {name: value for name, value in environ.items() if not name.startswith(PASSED_AS)}
     kept.pop("ROOTLY_PYTHON", None)
-    return {**kept, **passed}
+    # Windows runners write a pipe in the locale's code page; the log carries Unicode.
+    return {**kept, **passed, "PYTHONUTF8": "1"}
 
 
 def _environment(temporary: Path) -> Path:

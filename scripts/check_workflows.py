@@ -2,7 +2,9 @@
 
     .venv/bin/python scripts/check_workflows.py
 
-1. The CI workflow's `self-test` job: `uses: ./` builds the Dockerfile and dry-runs it.
+1. The CI workflow's `self-test` job: `uses: ./` builds the Dockerfile and dry-runs it;
+   and its `python-action` job's Linux leg: `uses: ./python` dry-runs with the job
+   container's Python.
 2. tests/workflows/failure-job.yml, the README's recommended pattern: a deploy job fails,
    and a failure job of its own declares the incident through `uses: ./` against the
    local Rootly stand-in, naming the failed job read from the GitHub stand-in (with the
@@ -28,6 +30,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +62,20 @@ def main() -> None:
     if code != 0 or "🏁  Job succeeded" not in log:
         fail("the CI workflow's self-test job did not succeed under act", log)
     print("ci.yml self-test: the Dockerfile built and the dry run succeeded")
+
+    with never_run_setup_python() as replacement:
+        code, log = act(
+            "push",
+            "-W",
+            ".github/workflows/ci.yml",
+            "-j",
+            "python-action",
+            "--local-repository",
+            f"{SETUP_PYTHON}={replacement}",
+        )
+    if code != 0 or "🏁  Job succeeded" not in log or "setup-python ran" in log:
+        fail("the CI workflow's python-action job did not succeed under act", log)
+    print("ci.yml python-action: ./python dry-ran with the job container's Python")
 
     # What GitHub would list for the run: the deploy job failed at its one step.
     jobs = [
@@ -112,7 +130,9 @@ def main() -> None:
         check_pulse(rootly)
 
 
-def check_python_action(rootly: RootlyStandIn, github: GitHubStandIn) -> None:
+@contextmanager
+def never_run_setup_python() -> Iterator[str]:
+    """A local action standing for actions/setup-python that fails if it ever runs."""
     with tempfile.TemporaryDirectory() as never_run:
         (Path(never_run) / "action.yml").write_text(
             "name: setup-python stand-in\ndescription: fails if it runs\n"
@@ -120,6 +140,11 @@ def check_python_action(rootly: RootlyStandIn, github: GitHubStandIn) -> None:
             "    - run: echo 'setup-python ran' && exit 1\n      shell: bash\n",
             encoding="utf-8",
         )
+        yield never_run
+
+
+def check_python_action(rootly: RootlyStandIn, github: GitHubStandIn) -> None:
+    with never_run_setup_python() as never_run:
         _exit_code, log = act(  # exits 1: the deploy job fails on purpose
             "workflow_dispatch",
             "-W",
