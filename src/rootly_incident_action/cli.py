@@ -99,7 +99,9 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         # Called from a `run:` step: speak the runner's protocol, annotations and all.
         runner = ActionsRunner({**environ, **_as_input_variables(inputs)})
     else:
-        runner = ConsoleRunner(inputs, sys.stdout, sys.stderr, options["summary_file"])
+        runner = ConsoleRunner(
+            inputs, sys.stdout, sys.stderr, options["summary_file"], option_names=INPUT_DEFAULTS
+        )
     return run(runner, environ)
 
 

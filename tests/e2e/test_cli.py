@@ -61,7 +61,7 @@ def test_the_cli_reports_bad_input_in_plain_words(rootly: RootlyStandIn) -> None
     token = {"ROOTLY_API_TOKEN": "rootly_0f9e8d7c6b5a"}
     done = cli(["--api-url", rootly.url, "--dry-run", "maybe"], token)
     assert done.returncode == 1
-    assert done.stderr.startswith("error: Invalid input: input 'dry-run': 'maybe' is not valid")
+    assert done.stderr.startswith("error: Invalid input: --dry-run: 'maybe' is not valid")
     assert rootly.requests == []
 
 

@@ -171,3 +171,16 @@ def test_a_terminals_unwritable_summary_is_one_warning_on_stderr(tmp_path: Path)
     assert len(lines) == 1
     assert lines[0].startswith("warning: Job summary not written: The job summary could not")
     assert stdout.getvalue() == ""
+
+
+def test_the_console_runner_names_inputs_as_the_options_a_person_types() -> None:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    runner = ConsoleRunner({}, stdout, stderr, option_names=["dedup-key", "api-url", "key"])
+
+    runner.error("input 'dedup-key': 'x' is not valid; check 'api-url' and 'keys'")
+    runner.info("Give 'dedup-key' to deduplicate anyway.")
+
+    assert stderr.getvalue() == (
+        "error: --dedup-key: 'x' is not valid; check --api-url and 'keys'\n"
+    )
+    assert stdout.getvalue() == "Give --dedup-key to deduplicate anyway.\n"

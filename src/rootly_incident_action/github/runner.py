@@ -19,8 +19,9 @@ import html
 import importlib.util
 import json
 import os
+import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -198,12 +199,22 @@ class ConsoleRunner:
         stdout: TextIO = sys.stdout,
         stderr: TextIO = sys.stderr,
         summary_path: str | None = None,
+        option_names: Iterable[str] = (),
     ) -> None:
         self._inputs = inputs
         self._stdout = stdout
         self._stderr = stderr
         self._redact = _Redactor()
         self._summary = _Summary(summary_path, self)
+        # Messages name inputs as a workflow writes them (`input 'dedup-key'`); a person
+        # at a terminal typed `--dedup-key`.
+        names = "|".join(re.escape(name) for name in sorted(option_names, key=len, reverse=True))
+        self._input_named = re.compile(rf"(?:\binput )?'({names})'") if names else None
+
+    def _terminal(self, message: str) -> str:
+        """The message with every input named as the option a person types."""
+        text = self._redact(message)
+        return self._input_named.sub(r"--\1", text) if self._input_named else text
 
     def read_input(self, name: str) -> str:
         return self._inputs.get(name, "").strip()
@@ -212,18 +223,18 @@ class ConsoleRunner:
         self._redact.add(secret)
 
     def info(self, message: str) -> None:
-        self._stdout.write(self._redact(message) + "\n")
+        self._stdout.write(self._terminal(message) + "\n")
 
     def debug(self, message: str) -> None:
         return  # a terminal shows what matters; debug lines are for workflow logs
 
     def warning(self, message: str, title: str | None = None) -> None:
         prefix = f"warning: {title}: " if title else "warning: "
-        self._stderr.write(prefix + self._redact(message) + "\n")
+        self._stderr.write(prefix + self._terminal(message) + "\n")
 
     def error(self, message: str, title: str | None = None) -> None:
         prefix = f"error: {title}: " if title else "error: "
-        self._stderr.write(prefix + self._redact(message) + "\n")
+        self._stderr.write(prefix + self._terminal(message) + "\n")
 
     def set_output(self, name: str, value: str) -> None:
         self._stdout.write(f"{name}={self._redact(value)}\n")
