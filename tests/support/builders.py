@@ -5,24 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from rootly_incident_action.plan.draft import IncidentDraft
+from rootly_incident_action.plan.draft import IncidentDraft, names_only
 
 
 def incident_draft(**changes: Any) -> IncidentDraft:
     """A resolved draft titled "Deploy failed" with nothing else set: no severity,
     references, labels or dedup key unless `changes` give them."""
-    plain = IncidentDraft(
-        title="Deploy failed",
-        summary="",
-        severity=None,
-        references={},
-        private=False,
-        test=False,
-        parent_incident=None,
-        notify_emails=(),
-        alert_ids=(),
-        labels={},
-        slack_channel_name=None,
-        timestamps={},
-    )
-    return replace(plain, **changes)
+    return replace(names_only("Deploy failed", {}), **changes)

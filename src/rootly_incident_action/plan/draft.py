@@ -35,7 +35,9 @@ __all__ = [
     "default_title",
     "describe_references",
     "duplicate_reason",
+    "names_only",
     "repeat_note",
+    "with_deployment_environment",
 ]
 
 # Labels added from the run context (switched off by `context-labels: false`).
@@ -197,6 +199,25 @@ class IncidentDraft:
         return attributes
 
 
+def with_deployment_environment(
+    references: dict[str, tuple[str, ...]], inputs: ActionInputs, context: RunContext
+) -> frozenset[str]:
+    """On `deployment_status`, with no `environments` given and
+    `environment-from-deployment` on, name the deployment's environment in `references`;
+    the inputs filled so (the user never typed them: a name Rootly does not know is a
+    warning there, not an error)."""
+    deployment = context.deployment
+    if (
+        deployment is not None
+        and deployment.environment
+        and inputs.environment_from_deployment
+        and not references["environments"]
+    ):
+        references["environments"] = (deployment.environment,)
+        return frozenset({"environments"})
+    return frozenset()
+
+
 def names_only(
     title: str,
     references: dict[str, tuple[str, ...]],
@@ -247,18 +268,7 @@ def build_incident(
     if dedup_key:
         labels[DEDUP_LABEL] = dedup_key
     references = {name: inputs.references_for(name) for name in LIST_INPUTS}
-    soft: frozenset[str] = frozenset()
-    deployment = context.deployment
-    if (
-        deployment is not None
-        and deployment.environment
-        and inputs.environment_from_deployment
-        and from_run
-        and not references["environments"]
-    ):
-        # The user never typed it: a name Rootly does not know is a warning, not an error.
-        references["environments"] = (deployment.environment,)
-        soft = frozenset({"environments"})
+    soft = with_deployment_environment(references, inputs, context) if from_run else frozenset()
     return IncidentDraft(
         dedup_key=dedup_key,
         title=title,

@@ -14,7 +14,7 @@ from typing import Any
 from ..github.context import RunContext
 from ..github.escape import github_url
 from ..inputs import ActionInputs
-from .draft import IncidentDraft, context_labels, names_only
+from .draft import IncidentDraft, context_labels, names_only, with_deployment_environment
 
 __all__ = ["PULSE_SOURCE", "PulseDraft", "build_pulse", "default_pulse_summary"]
 
@@ -95,16 +95,7 @@ def _refs(context: RunContext, given: dict[str, str]) -> dict[str, str]:
 def build_pulse(inputs: ActionInputs, context: RunContext) -> PulseDraft:
     """The pulse the inputs ask for, with the run's context added."""
     references = {name: inputs.references_for(name) for name in PULSE_REFERENCES}
-    soft: frozenset[str] = frozenset()
-    deployment = context.deployment
-    if (
-        deployment is not None
-        and deployment.environment
-        and inputs.environment_from_deployment
-        and not references["environments"]
-    ):
-        references["environments"] = (deployment.environment,)
-        soft = frozenset({"environments"})
+    soft = with_deployment_environment(references, inputs, context)
     labels = context_labels(context) if inputs.context_labels else {}
     labels.update(inputs.labels)
     return PulseDraft(
