@@ -90,42 +90,21 @@ def main() -> None:
         RootlyStandIn(token="act-token", port=0) as rootly,
         GitHubStandIn(repository=None, any_run=jobs) as github,
     ):
-        code, log = act(
-            "workflow_dispatch",
-            "-W",
-            "tests/workflows/failure-job.yml",
-            "-s",
-            f"ROOTLY_API_TOKEN={rootly.token}",
-            "-s",
-            f"GITHUB_TOKEN={github.token}",
-            "--env",
-            f"ROOTLY_API_URL={rootly.url}",
-            "--env",
-            f"GITHUB_API_URL={github.url}",
-        )
-        # act exits 1 because the deploy job fails on purpose; the failure job must not.
-        if (
-            "Job 'deploy' failed" not in log
-            or "[Deploy/declare-incident] 🏁  Job succeeded" not in log
-        ):
-            fail("the failure job did not declare the incident under act", log)
-        if len(rootly.incidents) != 1 or rootly.violations:
-            fail(f"expected one incident, got {len(rootly.incidents)}: {rootly.violations}", log)
-        attributes = rootly.incidents[0]["attributes"]
-        services = [link["data"]["id"] for link in attributes["services"]]
-        if services != [stable_id("services", "payments"), stable_id("services", "checkout")]:
-            fail(f"the incident has the wrong services: {services}", log)
-        if "failed at job 'deploy'" not in attributes["title"] or github.violations:
-            fail(f"the incident does not name the failed job: {attributes['title']!r}", log)
-        if not github.requests or "Run echo" not in attributes["summary"]:
-            fail("the failed job's step is not in the incident's summary", log)
-        print(f"failure-job.yml: declared {attributes['title']!r} through uses: ./")
+        check_failure_job("failure-job.yml", "./", rootly, github)
 
     with (
         RootlyStandIn(token="act-token", port=0) as rootly,
         GitHubStandIn(repository=None, any_run=jobs) as github,
+        never_run_setup_python() as never_run,
     ):
-        check_python_action(rootly, github)
+        check_failure_job(
+            "python-action.yml",
+            "./python",
+            rootly,
+            github,
+            "--local-repository",
+            f"{SETUP_PYTHON}={never_run}",
+        )
 
     with RootlyStandIn(token="act-token", port=0) as rootly:
         check_resolve_on_recovery(rootly)
@@ -147,31 +126,43 @@ def never_run_setup_python() -> Iterator[str]:
         yield never_run
 
 
-def check_python_action(rootly: RootlyStandIn, github: GitHubStandIn) -> None:
-    with never_run_setup_python() as never_run:
-        _exit_code, log = act(  # exits 1: the deploy job fails on purpose
-            "workflow_dispatch",
-            "-W",
-            "tests/workflows/python-action.yml",
-            "--local-repository",
-            f"{SETUP_PYTHON}={never_run}",
-            "-s",
-            f"ROOTLY_API_TOKEN={rootly.token}",
-            "-s",
-            f"GITHUB_TOKEN={github.token}",
-            "--env",
-            f"ROOTLY_API_URL={rootly.url}",
-            "--env",
-            f"GITHUB_API_URL={github.url}",
-        )
-    if "[Deploy/declare-incident] 🏁  Job succeeded" not in log or "setup-python ran" in log:
-        fail("the failure job did not declare the incident through ./python under act", log)
-    if len(rootly.incidents) != 1 or rootly.violations or github.violations:
+def check_failure_job(
+    workflow: str, uses: str, rootly: RootlyStandIn, github: GitHubStandIn, *more: str
+) -> None:
+    """The failure-job pattern (tests/workflows/`workflow`, the action as `uses: {uses}`):
+    the deploy job fails, the failure job declares one incident with its services,
+    naming the failed job and step read from the GitHub stand-in."""
+    _exit_code, log = act(  # exits 1: the deploy job fails on purpose
+        "workflow_dispatch",
+        "-W",
+        f"tests/workflows/{workflow}",
+        *more,
+        "-s",
+        f"ROOTLY_API_TOKEN={rootly.token}",
+        "-s",
+        f"GITHUB_TOKEN={github.token}",
+        "--env",
+        f"ROOTLY_API_URL={rootly.url}",
+        "--env",
+        f"GITHUB_API_URL={github.url}",
+    )
+    if (
+        "Job 'deploy' failed" not in log
+        or "[Deploy/declare-incident] 🏁  Job succeeded" not in log
+        or "setup-python ran" in log
+    ):
+        fail(f"the failure job of {workflow} did not declare the incident under act", log)
+    if len(rootly.incidents) != 1 or rootly.violations:
         fail(f"expected one incident, got {len(rootly.incidents)}: {rootly.violations}", log)
-    title = rootly.incidents[0]["attributes"]["title"]
-    if "failed at job 'deploy'" not in title:
-        fail(f"the incident does not name the failed job: {title!r}", log)
-    print(f"python-action.yml: declared {title!r} through uses: ./python, without Docker")
+    attributes = rootly.incidents[0]["attributes"]
+    services = [link["data"]["id"] for link in attributes["services"]]
+    if services != [stable_id("services", "payments"), stable_id("services", "checkout")]:
+        fail(f"the incident has the wrong services: {services}", log)
+    if "failed at job 'deploy'" not in attributes["title"] or github.violations:
+        fail(f"the incident does not name the failed job: {attributes['title']!r}", log)
+    if not github.requests or "Run echo" not in attributes["summary"]:
+        fail("the failed job's step is not in the incident's summary", log)
+    print(f"{workflow}: declared {attributes['title']!r} through uses: {uses}")
 
 
 def recovery_run(rootly: RootlyStandIn, outcome: str) -> str:
