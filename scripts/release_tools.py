@@ -123,15 +123,10 @@ def cut_release(repository: Path, version: str, image: str, digest: str) -> Rele
 def _releases_tip(repository: Path) -> str | None:
     """The last release commit: the remote's `releases` branch, else the local one."""
     for ref in (f"refs/remotes/origin/{RELEASES_BRANCH}", f"refs/heads/{RELEASES_BRANCH}"):
-        found = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],  # noqa: S607
-            cwd=repository,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if found.returncode == 0:
-            return found.stdout.strip()
+        try:
+            return _git(repository, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        except ValueError:
+            continue  # no such branch (yet)
     return None
 
 
@@ -165,14 +160,7 @@ def _git(
 
 def release_tags(repository: Path) -> list[str]:
     """The `vX.Y.Z` tags of a git repository."""
-    listed = subprocess.run(
-        ["git", "tag", "--list", "v*"],  # noqa: S607 - git from PATH, as every script here
-        cwd=repository,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return [tag for tag in listed.stdout.split() if _VERSION.match(tag)]
+    return [tag for tag in _git(repository, "tag", "--list", "v*").split() if _VERSION.match(tag)]
 
 
 def notes_for(changelog: str, version: str) -> str:
