@@ -9,6 +9,7 @@ inputs as ROOTLY_INPUT_<NAME> variables, the runner's temporary folder shared by
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ def python_action() -> dict[str, Any]:
 
 def find_runner_python(workdir: Path) -> str:
     """What the composite's `find-python` step answers on this machine."""
-    (step,) = [s for s in python_action()["runs"]["steps"] if s.get("id") == "find-python"]
+    step = _step("find-python")
     output = workdir / "find-python-output"
     output.write_text("", encoding="utf-8")
     subprocess.run(
@@ -61,18 +62,21 @@ class PythonActionHarness(ActionHarness):
     def start(
         self, environ: dict[str, str], workdir: Path, timeout: float
     ) -> subprocess.CompletedProcess[str]:
-        """The `run` step: each INPUT_<NAME> travels as the composite passes it."""
+        """The `run` step, its `env:` filled as the runner fills it: each
+        `${{ inputs.<name> }}` with that input's value (what INPUT_<NAME> holds)."""
+        step = _step("run")
         passed = {name: value for name, value in environ.items() if not name.startswith("INPUT_")}
-        for name, value in environ.items():
-            if name.startswith("INPUT_"):
-                passed["ROOTLY_INPUT_" + name[len("INPUT_") :].replace("-", "_")] = value
+        for variable, expression in step["env"].items():
+            found = re.fullmatch(r"\$\{\{ inputs\.([a-z0-9-]+) \}\}", str(expression))
+            if found:
+                passed[variable] = environ.get(f"INPUT_{found[1].upper()}", "")
         passed.update(
             RUNNER_TEMP=str(self.runner_temp),
             GITHUB_ACTION_PATH=str(ACTION_FOLDER),
             ROOTLY_PYTHON=self.runner_python,
         )
         return subprocess.run(
-            ["bash", "-e", "-c", _run_step()],
+            ["bash", "-e", "-c", step["run"]],
             env=passed,
             cwd=workdir / "workspace",
             capture_output=True,
@@ -83,7 +87,8 @@ class PythonActionHarness(ActionHarness):
         )
 
 
-def _run_step() -> str:
-    (step,) = [s for s in python_action()["runs"]["steps"] if s.get("id") == "run"]
-    script: str = step["run"]
-    return script
+def _step(step_id: str) -> dict[str, Any]:
+    """The step of python/action.yml with this `id`."""
+    (step,) = [s for s in python_action()["runs"]["steps"] if s.get("id") == step_id]
+    found: dict[str, Any] = step
+    return found
